@@ -1,0 +1,58 @@
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import SimpleRouter
+
+from steward.core.api import views as core_api
+from steward.core.metrics import metrics_view
+from steward.core.ui import features, pages
+
+core_router = SimpleRouter()
+core_router.register("audit", core_api.AuditEntryViewSet)
+core_router.register("jobs", core_api.JobViewSet)
+core_router.register("tags", core_api.TagViewSet)
+core_router.register("custom-fields", core_api.CustomFieldDefinitionViewSet)
+
+api = [
+    path("core/", include(core_router.urls)),
+    path("core/token/", core_api.OwnTokenView.as_view(), name="api-own-token"),
+    path("search/", core_api.SearchView.as_view(), name="api-search"),
+    path("org/", include("steward.org.api.urls")),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+]
+
+urlpatterns = [
+    path("", pages.home, name="home"),
+    path("healthz", pages.healthz, name="healthz"),
+    path("readyz", pages.readyz, name="readyz"),
+    path("metrics", metrics_view, name="metrics"),
+    path("api/", include(api)),
+    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password/change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("password/change/done/", auth_views.PasswordChangeDoneView.as_view(),
+         name="password_change_done"),
+    path("password/reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path("password/reset/done/", auth_views.PasswordResetDoneView.as_view(),
+         name="password_reset_done"),
+    path("password/reset/<uidb64>/<token>/", auth_views.PasswordResetConfirmView.as_view(),
+         name="password_reset_confirm"),
+    path("password/reset/complete/", auth_views.PasswordResetCompleteView.as_view(),
+         name="password_reset_complete"),
+    path("search/", pages.search_page, name="search"),
+    path("profile/", pages.profile, name="profile"),
+    path("profile/token/", pages.token_create, name="token_create"),
+    path("profile/token/revoke/", pages.token_revoke, name="token_revoke"),
+    path("audit/", pages.AuditLogView.as_view(), name="audit_list"),
+    path("audit/<int:pk>/", pages.AuditEntryDetailView.as_view(), name="audit_detail"),
+    path("jobs/", pages.jobs_page, name="job_list"),
+    path("jobs/<str:pk>/", pages.job_detail, name="job_detail"),
+    path("objects/<int:content_type_id>/<str:pk>/<slug:tab>/", features.object_tab,
+         name="object_tab"),
+    path("attachments/<int:pk>/", features.attachment_download, name="attachment_download"),
+    path("org/", include("steward.org.urls")),
+    path("inbox/", include("steward.notifications.urls")),
+]
+
+handler403 = pages.forbidden

@@ -1,0 +1,137 @@
+"""The audit trail, captured at the ORM layer so that no write path escapes it.
+
+Services, API, UI, tasks and commands all save through the ORM; signal handlers on every
+``AuditedModel`` (and the audited queryset for bulk writes) turn each change into an
+``AuditEntry`` carrying the current change context. See docs/development/audit.md.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+
+from steward.core.context import current
+
+MASK = "********"
+SECRET_NAMES = ("password", "secret", "token", "key_hash")
+
+
+def _is_audited(model: type[models.Model]) -> bool:
+    from steward.core.models.base import AuditedModel
+
+    return issubclass(model, AuditedModel) and not model._meta.abstract
+
+
+def snapshot(instance: models.Model) -> dict[str, Any]:
+    """JSON-safe values of the concrete fields, secrets masked, excluded fields left out."""
+    exclude = set(getattr(instance, "audit_exclude", ()))
+    data: dict[str, Any] = {}
+    for f in instance._meta.concrete_fields:
+        if f.name in exclude or f.attname not in instance.__dict__:
+            continue
+        value = getattr(instance, f.attname)
+        if value is not None and any(s in f.name for s in SECRET_NAMES):
+            value = MASK
+        elif isinstance(f, models.FileField):
+            value = value.name if value else None
+        data[f.attname] = value
+    result: dict[str, Any] = json.loads(json.dumps(data, cls=DjangoJSONEncoder))
+    return result
+
+
+def diff(before: dict[str, Any] | None, after: dict[str, Any] | None) -> list[str]:
+    before, after = before or {}, after or {}
+    return sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k))
+
+
+def _entry(
+    instance: models.Model, action: str, before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+) -> Any:
+    from django.contrib.contenttypes.models import ContentType
+
+    from steward.core.models.audit import AuditEntry
+
+    ctx = current()
+    actor = ctx.actor()
+    return AuditEntry(
+        actor=actor if actor is not None and actor.pk else None,
+        actor_name=actor.get_username() if actor is not None else "",
+        origin=ctx.origin,
+        request_id=ctx.request_id,
+        remote_addr=ctx.remote_addr,
+        action=action,
+        content_type=ContentType.objects.get_for_model(instance, for_concrete_model=True),
+        object_id=str(instance.pk),
+        object_repr=str(instance)[:200],
+        before=before,
+        after=after,
+        changed_fields=diff(before, after),
+    )
+
+
+def on_post_save(sender: type[models.Model], instance: Any, created: bool, **kw: Any) -> None:
+    if kw.get("raw") or not _is_audited(sender):
+        return
+    after = snapshot(instance)
+    before = None if created else getattr(instance, "_audit_before", None)
+    if not created and before is not None and not diff(before, after):
+        return
+    _entry(instance, "create" if created else "update", before, after).save()
+    instance._audit_before = after
+
+
+def on_post_delete(sender: type[models.Model], instance: Any, **kw: Any) -> None:
+    if not _is_audited(sender):
+        return
+    _entry(instance, "delete", snapshot(instance), None).save()
+
+
+def on_m2m_changed(sender: Any, instance: Any, action: str, model: Any, pk_set: Any,
+                   **kw: Any) -> None:
+    if action not in {"post_add", "post_remove", "post_clear"} or not _is_audited(type(instance)):
+        return
+    for f in instance._meta.many_to_many:
+        if getattr(f.remote_field, "through", None) is sender:
+            name = f.name
+            break
+    else:
+        return
+    verb = action.removeprefix("post_")
+    change = {name: {verb: sorted(str(pk) for pk in (pk_set or []))}}
+    _entry(instance, "update", None, change).save()
+
+
+def record_bulk_create(model: type[models.Model], objs: Iterable[Any]) -> None:
+    if not _is_audited(model):
+        return
+    from steward.core.models.audit import AuditEntry
+
+    entries = [_entry(o, "create", None, snapshot(o)) for o in objs if o.pk is not None]
+    AuditEntry.objects.bulk_create(entries, batch_size=500)
+
+
+def record_bulk_update(model: type[models.Model], before: dict[Any, dict[str, Any]],
+                       objs: Iterable[Any]) -> None:
+    if not _is_audited(model):
+        return
+    from steward.core.models.audit import AuditEntry
+
+    entries = []
+    for o in objs:
+        prior, after = before.get(o.pk), snapshot(o)
+        if diff(prior, after):
+            entries.append(_entry(o, "update", prior, after))
+    AuditEntry.objects.bulk_create(entries, batch_size=500)
+
+
+def connect() -> None:
+    from django.db.models.signals import m2m_changed, post_delete, post_save
+
+    post_save.connect(on_post_save, dispatch_uid="steward.audit.save")
+    post_delete.connect(on_post_delete, dispatch_uid="steward.audit.delete")
+    m2m_changed.connect(on_m2m_changed, dispatch_uid="steward.audit.m2m")

@@ -1,0 +1,75 @@
+"""Validation of custom field values against their definitions."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import models
+from django.utils.translation import gettext as _
+
+
+def definitions(model: type[models.Model]) -> list[Any]:
+    from django.contrib.contenttypes.models import ContentType
+
+    from steward.core.models import CustomFieldDefinition
+
+    ct = ContentType.objects.get_for_model(model)
+    return list(CustomFieldDefinition.objects.filter(content_type=ct))
+
+
+def _coerce(kind: str, value: Any, choices: list[str]) -> Any:
+    if kind == "text":
+        return str(value)[:1000]
+    if kind == "integer":
+        if isinstance(value, bool):
+            raise ValueError
+        return int(value)
+    if kind == "decimal":
+        return str(Decimal(str(value)))
+    if kind == "boolean":
+        if isinstance(value, bool):
+            return value
+        if str(value).lower() in {"true", "1", "yes"}:
+            return True
+        if str(value).lower() in {"false", "0", "no"}:
+            return False
+        raise ValueError
+    if kind == "date":
+        return datetime.date.fromisoformat(str(value)).isoformat()
+    if kind == "choice":
+        if value not in choices:
+            raise ValueError
+        return value
+    if kind == "url":
+        URLValidator()(value)
+        return value
+    raise ValueError
+
+
+def clean_custom_fields(model: type[models.Model], values: dict[str, Any]) -> dict[str, Any]:
+    """Known keys coerced to their type, unknown keys and bad values rejected per field."""
+    if not isinstance(values, dict):
+        raise ValidationError({"custom_fields": _("Must be an object of field names to values.")})
+    defs = {d.name: d for d in definitions(model)}
+    errors: dict[str, str] = {}
+    cleaned: dict[str, Any] = {}
+    for key in values:
+        if key not in defs:
+            errors[key] = _("Unknown custom field.")
+    for name, d in defs.items():
+        value = values.get(name)
+        if value in (None, ""):
+            if d.required:
+                errors[name] = _("This field is required.")
+            continue
+        try:
+            cleaned[name] = _coerce(d.type, value, d.choices)
+        except (ValueError, TypeError, InvalidOperation, ValidationError):
+            errors[name] = _("Not a valid %(type)s.") % {"type": d.get_type_display()}
+    if errors:
+        raise ValidationError({"custom_fields": [f"{k}: {v}" for k, v in sorted(errors.items())]})
+    return cleaned

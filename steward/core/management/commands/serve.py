@@ -1,0 +1,50 @@
+import os
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+
+def default_workers() -> int:
+    configured = os.environ.get("STEWARD_WEB_WORKERS")
+    if configured:
+        return max(1, int(configured))
+    return 2 * (os.cpu_count() or 1) + 1
+
+
+class Command(BaseCommand):
+    help = "Run the production web server (gunicorn, several workers, static files)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--workers", type=int, default=None)
+        parser.add_argument("--threads", type=int, default=1)
+
+    def handle(self, *args, host, port, workers, threads, **options):
+        from gunicorn.app.base import BaseApplication
+
+        call_command("collectstatic", interactive=False, verbosity=0)
+        from steward.config.wsgi import application
+
+        workers = workers or default_workers()
+        config = {
+            "bind": f"{host}:{port}", "workers": workers, "threads": threads,
+            "accesslog": "-", "timeout": 60, "graceful_timeout": 10,
+            "child_exit": _child_exit,
+        }
+
+        class Server(BaseApplication):
+            def load_config(self):
+                for key, value in config.items():
+                    self.cfg.set(key, value)
+
+            def load(self):
+                return application
+
+        self.stdout.write(f"Steward serving on http://{host}:{port}/ with {workers} workers")
+        Server().run()
+
+
+def _child_exit(server, worker):
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)

@@ -1,0 +1,60 @@
+"""Base classes every Steward model builds on."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+
+from steward.core import audit
+
+
+class AuditedQuerySet(models.QuerySet):  # type: ignore[type-arg]
+    """Bulk writes that would bypass model signals still leave audit rows.
+
+    ``bulk_update`` goes through ``update`` and is covered by it."""
+
+    def update(self, **kwargs: Any) -> int:
+        before = {obj.pk: audit.snapshot(obj) for obj in self}
+        count = super().update(**kwargs)
+        if before:
+            after = self.model._base_manager.filter(pk__in=list(before))
+            audit.record_bulk_update(self.model, before, list(after))
+        return count
+
+    update.alters_data = True  # type: ignore[attr-defined]
+
+    def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list[Any]:
+        created = super().bulk_create(objs, *args, **kwargs)
+        audit.record_bulk_create(self.model, created)
+        return created
+
+
+class TimeStampedModel(models.Model):
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class AuditedModel(TimeStampedModel):
+    """A model whose every create, update and delete is written to the audit log.
+
+    ``custom_fields`` holds values of the custom fields an administrator defined for the model.
+    """
+
+    custom_fields = models.JSONField(default=dict, blank=True)
+
+    objects = AuditedQuerySet.as_manager()
+
+    audit_exclude: tuple[str, ...] = ("updated_at",)
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def from_db(cls, db: Any, field_names: Any, values: Any) -> Any:
+        instance = super().from_db(db, field_names, values)
+        instance._audit_before = audit.snapshot(instance)
+        return instance

@@ -1,0 +1,88 @@
+"""Tabs shared by every detail page: history, comments, attachments, watchers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from steward.core import features, permissions
+from steward.core.models import Attachment, AuditEntry
+
+
+def _target(request: HttpRequest, content_type_id: int, pk: str, action: str = "view") -> Any:
+    ct = get_object_or_404(ContentType, pk=content_type_id)
+    model = ct.model_class()
+    if model is None:
+        raise Http404
+    try:
+        qs = permissions.restrict(model._default_manager.all(), request.user, action)
+    except LookupError:
+        raise Http404 from None
+    obj = qs.filter(pk=pk).first()
+    if obj is None:
+        raise Http404
+    return obj
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def object_tab(request: HttpRequest, content_type_id: int, pk: str, tab: str) -> HttpResponse:
+    obj = _target(request, content_type_id, pk)
+    ct = ContentType.objects.get_for_model(obj)
+    internal_visible = not permissions.is_external(request.user)
+    context: dict[str, Any] = {"object": obj, "content_type_id": ct.pk, "tab": tab}
+    if tab == "history":
+        context["entries"] = AuditEntry.objects.filter(
+            content_type=ct, object_id=str(obj.pk)
+        ).select_related("actor")[:200]
+        return render(request, "core/_history.html", context)
+    if tab == "comments":
+        if request.method == "POST":
+            try:
+                features.comment_add(obj=obj, author=request.user,
+                                     body=request.POST.get("body", ""),
+                                     internal=request.POST.get("internal") == "on" and internal_visible)
+            except ValidationError as exc:
+                context["error"] = " ".join(exc.messages)
+        comments = features.comments_for(obj).select_related("author")
+        if not internal_visible:
+            comments = comments.filter(internal=False)
+        context.update(comments=comments, internal_visible=internal_visible)
+        return render(request, "core/_comments.html", context)
+    if tab == "attachments":
+        if request.method == "POST":
+            upload = request.FILES.get("file")
+            try:
+                if upload is None:
+                    raise ValidationError(_("Choose a file."))
+                features.attachment_add(obj=obj, upload=upload, user=request.user)
+            except ValidationError as exc:
+                context["error"] = " ".join(exc.messages)
+        context["attachments"] = features.attachments_for(obj)
+        context["max_mb"] = settings.MAX_UPLOAD_BYTES // (1024 * 1024)
+        return render(request, "core/_attachments.html", context)
+    if tab == "watchers":
+        if request.method == "POST":
+            features.watch_toggle(obj=obj, user=request.user)
+        context["watchers"] = features.watchers_of(obj)
+        context["watching"] = any(w.user_id == request.user.pk for w in context["watchers"])
+        return render(request, "core/_watchers.html", context)
+    raise Http404
+
+
+@login_required
+def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
+    attachment = get_object_or_404(Attachment.objects.select_related("content_type"), pk=pk)
+    _target(request, attachment.content_type_id, attachment.object_id)
+    response = FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.name,
+                            content_type=attachment.media_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -1,0 +1,252 @@
+"""Generic pages every app reuses: one class serves the full page and its HTMX fragment.
+
+A list page declares ``model``, ``filterset_class`` and ``columns``; rows come through
+``permissions.restrict`` exactly as in the API.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Model, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+
+from steward.core import permissions, services
+from steward.core.export import csv_response, xlsx_response
+from steward.core.models import AuditEntry
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    label: Any
+    sort: str | None = None
+    link: bool = False
+
+    def value(self, obj: Any) -> Any:
+        value = obj
+        for part in self.name.split("."):
+            value = getattr(value, part, None) if value is not None else None
+            if callable(value) and not isinstance(value, Model):
+                value = value()
+        return value
+
+
+def resolve(obj: Any, path: str) -> Any:
+    return Column(path, "").value(obj)
+
+
+class StewardView(LoginRequiredMixin, View):
+    model: Any = None
+    url_prefix: str = ""
+    """``app:model`` prefix of this object's URL names (``org:person`` → ``org:person_list``)."""
+
+    def restricted(self, action: str = "view") -> QuerySet[Any]:
+        return permissions.restrict(self.model._default_manager.all(), self.request.user, action)
+
+    def is_htmx(self) -> bool:
+        return self.request.headers.get("HX-Request") == "true"
+
+
+class ObjectListView(StewardView):
+    template_name = "core/list.html"
+    filterset_class: Any = None
+    columns: list[Column] = []
+    select_related: tuple[str, ...] = ()
+    prefetch_related: tuple[str, ...] = ()
+    paginate_by = 50
+    title: Any = None
+
+    def get_queryset(self) -> QuerySet[Any]:
+        qs = self.restricted("view")
+        if self.select_related:
+            qs = qs.select_related(*self.select_related)
+        if self.prefetch_related:
+            qs = qs.prefetch_related(*self.prefetch_related)
+        return qs
+
+    def sorting(self) -> tuple[str, list[str]]:
+        requested = self.request.GET.get("sort", "")
+        allowed = {c.name: c.sort for c in self.columns if c.sort}
+        key = requested.lstrip("-")
+        if key in allowed:
+            field = allowed[key]
+            return requested, [("-" if requested.startswith("-") else "") + field, "-pk"]
+        return "", [*(self.model._meta.ordering or []), "-pk"]
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not permissions.can(request.user, "view", self.model):
+            raise PermissionDenied
+        qs = self.get_queryset()
+        filterset = self.filterset_class(request.GET, queryset=qs, request=request) if self.filterset_class else None
+        if filterset is not None:
+            if not filterset.is_valid():
+                qs = qs.none()
+            else:
+                qs = filterset.qs
+        sort, ordering = self.sorting()
+        qs = qs.order_by(*ordering)
+        export = request.GET.get("export")
+        if export in {"csv", "xlsx"}:
+            return self.export(qs, export)
+        page = Paginator(qs, self.paginate_by).get_page(request.GET.get("page"))
+        meta = self.model._meta
+        context = {
+            "title": self.title or meta.verbose_name_plural.capitalize(),
+            "page": page,
+            "rows": [(obj, [c.value(obj) for c in self.columns]) for obj in page.object_list],
+            "columns": self.columns,
+            "filterset": filterset,
+            "sort": sort,
+            "url_prefix": self.url_prefix,
+            "can_add": permissions.can(request.user, "add", self.model),
+            "can_delete": permissions.can(request.user, "delete", self.model),
+            "query": request.GET.copy(),
+        }
+        template = "core/_list_table.html" if self.is_htmx() and request.headers.get("HX-Target") == "list-table" else self.template_name
+        return render(request, template, context)
+
+    def export(self, qs: QuerySet[Any], kind: str) -> HttpResponse:
+        header = [str(c.label) for c in self.columns]
+        rows = ([c.value(o) for c in self.columns] for o in qs.iterator(chunk_size=2000))
+        name = str(self.model._meta.verbose_name_plural).replace(" ", "-")
+        if kind == "csv":
+            return csv_response(name, header, rows)
+        return xlsx_response(name, header, rows)
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        """Bulk actions on the selected rows (delete; apps add more)."""
+        ids = [i for i in request.POST.getlist("selected") if i.isdigit()][:500]
+        action = request.POST.get("bulk_action")
+        if action != "delete" or not ids:
+            messages.warning(request, _("Choose rows and an action."))
+            return HttpResponseRedirect(request.get_full_path())
+        done = 0
+        for obj in self.restricted("delete").filter(pk__in=ids):
+            services.object_delete(obj=obj, actor=request.user)
+            done += 1
+        messages.success(request, _("Deleted %(n)s objects.") % {"n": done})
+        return HttpResponseRedirect(request.get_full_path())
+
+
+class ObjectDetailView(StewardView):
+    template_name = "core/detail.html"
+    fields: list[Column] = []
+    select_related: tuple[str, ...] = ()
+    tabs: tuple[str, ...] = ("history", "comments", "attachments")
+
+    def get_object(self) -> Any:
+        qs = self.restricted("view").select_related(*self.select_related)
+        try:
+            return qs.get(pk=self.kwargs["pk"])
+        except (self.model.DoesNotExist, ValueError, TypeError):
+            raise Http404 from None
+
+    def extra_context(self, obj: Any) -> dict[str, Any]:
+        return {}
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        obj = self.get_object()
+        ct = ContentType.objects.get_for_model(obj)
+        context = {
+            "object": obj,
+            "title": str(obj),
+            "fields": [(c.label, c.value(obj)) for c in self.fields],
+            "custom_fields": getattr(obj, "custom_fields", {}) or {},
+            "url_prefix": self.url_prefix,
+            "content_type_id": ct.pk,
+            "tabs": self.tabs,
+            "can_change": permissions.can(request.user, "change", obj),
+            "can_delete": permissions.can(request.user, "delete", obj),
+            **self.extra_context(obj),
+        }
+        return render(request, self.template_name, context)
+
+
+class ObjectEditView(StewardView):
+    """Create (no pk) or edit a model through a ModelForm and the generic services."""
+
+    template_name = "core/edit.html"
+    form_class: Any = None
+
+    def get_object(self) -> Any:
+        if "pk" not in self.kwargs:
+            return None
+        try:
+            return self.restricted("change").get(pk=self.kwargs["pk"])
+        except (self.model.DoesNotExist, ValueError):
+            raise Http404 from None
+
+    def render_form(self, form: forms.ModelForm[Any], obj: Any, status: int = 200) -> HttpResponse:
+        verbose = self.model._meta.verbose_name
+        title = _("Edit %(obj)s") % {"obj": obj} if obj else _("New %(model)s") % {"model": verbose}
+        return render(self.request, self.template_name,
+                      {"form": form, "object": obj, "title": title, "url_prefix": self.url_prefix},
+                      status=status)
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        obj = self.get_object()
+        if obj is None and not permissions.can(request.user, "add", self.model):
+            raise PermissionDenied
+        return self.render_form(self.form_class(instance=obj), obj)
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        obj = self.get_object()
+        if obj is None and not permissions.can(request.user, "add", self.model):
+            raise PermissionDenied
+        form = self.form_class(request.POST, instance=obj)
+        if not form.is_valid():
+            return self.render_form(form, obj, status=400)
+        data = {name: form.cleaned_data[name] for name in form.fields if name in form.cleaned_data}
+        try:
+            if obj is None:
+                saved = services.object_create(model=self.model, data=data, actor=request.user)
+            else:
+                saved = services.object_update(obj=obj, data=data, actor=request.user)
+        except ValidationError as exc:
+            for field, errors in getattr(exc, "message_dict", {"__all__": exc.messages}).items():
+                form.add_error(field if field in form.fields else None, errors)
+            return self.render_form(form, obj, status=400)
+        messages.success(request, _("Saved %(obj)s.") % {"obj": saved})
+        url = reverse(f"{self.url_prefix}_detail", kwargs={"pk": saved.pk})
+        if self.is_htmx():
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = url
+            return response
+        return HttpResponseRedirect(url)
+
+
+class ObjectDeleteView(StewardView):
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            obj = self.restricted("delete").get(pk=kwargs["pk"])
+        except (self.model.DoesNotExist, ValueError):
+            raise Http404 from None
+        services.object_delete(obj=obj, actor=request.user)
+        messages.success(request, _("Deleted %(obj)s.") % {"obj": obj})
+        return HttpResponseRedirect(reverse(f"{self.url_prefix}_list"))
+
+
+class ObjectHistoryView(ObjectDetailView):
+    """The history tab: audit entries of one object, visible to whoever may view the object."""
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        obj = self.get_object()
+        ct = ContentType.objects.get_for_model(obj)
+        entries = AuditEntry.objects.filter(content_type=ct, object_id=str(obj.pk)).select_related("actor")[:200]
+        return render(request, "core/_history.html", {"entries": entries})
+
+
+NOT_ALLOWED = gettext_lazy("You may not do that.")

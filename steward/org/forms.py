@@ -1,0 +1,42 @@
+from django import forms
+
+from steward.org.models import CostCenter, Department, Location, Organisation, Person, Team
+
+
+class OrganisationForm(forms.ModelForm):
+    class Meta:
+        model = Organisation
+        fields = ["name", "kind", "mail_domain", "website", "is_active", "notes"]
+
+
+class LocationForm(forms.ModelForm):
+    class Meta:
+        model = Location
+        fields = ["organisation", "name", "address", "city", "country", "time_zone"]
+
+
+class CostCenterForm(forms.ModelForm):
+    class Meta:
+        model = CostCenter
+        fields = ["organisation", "code", "name"]
+
+
+class DepartmentForm(forms.ModelForm):
+    class Meta:
+        model = Department
+        fields = ["organisation", "name", "cost_center", "parent"]
+
+
+class PersonForm(forms.ModelForm):
+    class Meta:
+        model = Person
+        fields = ["first_name", "last_name", "email", "phone", "kind", "organisation",
+                  "department", "location", "manager", "job_title", "employee_number",
+                  "is_active", "away_until"]
+        widgets = {"away_until": forms.DateInput(attrs={"type": "date"})}
+
+
+class TeamForm(forms.ModelForm):
+    class Meta:
+        model = Team
+        fields = ["organisation", "name", "email", "description", "lead", "members"]

@@ -1,0 +1,47 @@
+"""State changes of the directory beyond plain CRUD: logins and roles of people."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from steward.core import permissions
+from steward.core.models import User
+from steward.core.permissions import Role
+from steward.org.models import OrganisationKind, Person
+
+
+@transaction.atomic
+def person_grant_login(*, person: Person, username: str, roles: list[str], actor: Any,
+                       password: str | None = None) -> User:
+    """Give a person a login with roles. Customer contacts may only hold the customer role,
+    and only people of a customer organisation may hold it."""
+    permissions.ensure(actor, "change", User)
+    person = Person.objects.select_for_update().select_related("organisation").get(pk=person.pk)
+    unknown = set(roles) - set(Role.values)
+    if unknown:
+        raise ValidationError({"roles": _("Unknown roles: %(r)s") % {"r": ", ".join(sorted(unknown))}})
+    external = person.organisation.kind != OrganisationKind.INTERNAL
+    if external and set(roles) - {Role.CUSTOMER}:
+        raise ValidationError({"roles": _("People of an external organisation can only be customer contacts.")})
+    if not external and Role.CUSTOMER in roles:
+        raise ValidationError({"roles": _("Only people of a customer organisation can be customer contacts.")})
+    user = person.user or User(username=username)
+    user.first_name, user.last_name, user.email = person.first_name, person.last_name, person.email
+    if person.location_id:
+        user.time_zone = person.location.time_zone
+    if password:
+        user.set_password(password)
+    elif not user.pk:
+        user.set_unusable_password()
+    user.full_clean(exclude=["password"])
+    user.save()
+    user.groups.set([Group.objects.get_or_create(name=r)[0] for r in sorted(set(roles))])
+    if person.user_id != user.pk:
+        person.user = user
+        person.save(update_fields=["user", "updated_at"])
+    return user
