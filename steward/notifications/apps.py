@@ -6,3 +6,57 @@ class NotificationsConfig(AppConfig):
     name = "steward.notifications"
     label = "notifications"
     verbose_name = _("Notifications")
+
+    def ready(self) -> None:
+        from steward.core import mail, permissions, registry
+        from steward.core.permissions import EVERYONE, Policy, Role
+        from steward.notifications import services
+        from steward.notifications.models import (
+            InboundMessage,
+            Notification,
+            NotificationPreference,
+        )
+
+        admin_only = frozenset({Role.ADMIN})
+        # Everyone has an inbox; rows narrow to the recipient's own. Customer contacts are
+        # confined by tenant first, found through the login's person record.
+        permissions.register(
+            Notification,
+            Policy(
+                view=EVERYONE,
+                add=frozenset(),
+                change=EVERYONE,
+                delete=EVERYONE,
+                tenant_field="recipient__person__organisation_id",
+                scope=_own("recipient"),
+            ),
+        )
+        permissions.register(
+            NotificationPreference,
+            Policy(
+                view=EVERYONE,
+                add=EVERYONE,
+                change=EVERYONE,
+                delete=EVERYONE,
+                tenant_field="user__person__organisation_id",
+                scope=_own("user"),
+            ),
+        )
+        permissions.register(
+            InboundMessage,
+            Policy(view=admin_only, add=frozenset(), change=admin_only, delete=admin_only),
+        )
+        mail.set_quarantine_sink(services.inbound_message_quarantine)
+        registry.register_menu(
+            _("Administration"),
+            _("Mail quarantine"),
+            "notifications:quarantine",
+            model=InboundMessage,
+        )
+
+
+def _own(field):  # type: ignore[no-untyped-def]
+    def scope(user, qs, action, roles):  # type: ignore[no-untyped-def]
+        return qs.filter(**{field: user})
+
+    return scope
