@@ -39,6 +39,7 @@ def require_service(name: str, available: bool) -> None:
 @pytest.fixture(autouse=True)
 def _isolated_data_dir(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "files"
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_CLASSES": []}
 
@@ -73,18 +74,30 @@ def org_world(db, make_user):
     from steward.org.models import Organisation, OrganisationKind, Person, PersonKind
 
     internal = Organisation.objects.create(name="Internal IT", kind=OrganisationKind.INTERNAL)
-    acme = Organisation.objects.create(name="Acme", kind=OrganisationKind.CUSTOMER,
-                                       mail_domain="acme.example")
-    globex = Organisation.objects.create(name="Globex", kind=OrganisationKind.CUSTOMER,
-                                         mail_domain="globex.example")
+    acme = Organisation.objects.create(
+        name="Acme", kind=OrganisationKind.CUSTOMER, mail_domain="acme.example"
+    )
+    globex = Organisation.objects.create(
+        name="Globex", kind=OrganisationKind.CUSTOMER, mail_domain="globex.example"
+    )
     users = {}
     for role in (Role.ADMIN, Role.IT_MANAGER, Role.AGENT, Role.ASSET_MANAGER, Role.EMPLOYEE):
         users[role] = make_user(role, username=str(role))
-        Person.objects.create(first_name=str(role), last_name="Internal", organisation=internal,
-                              user=users[role], email=f"{role}@internal.example")
+        Person.objects.create(
+            first_name=str(role),
+            last_name="Internal",
+            organisation=internal,
+            user=users[role],
+            email=f"{role}@internal.example",
+        )
     for org, name in ((acme, "acme_contact"), (globex, "globex_contact")):
         users[name] = make_user(Role.CUSTOMER, username=name)
-        Person.objects.create(first_name=name, last_name="Contact", organisation=org,
-                              kind=PersonKind.CONTACT, user=users[name],
-                              email=f"{name}@{org.mail_domain}")
+        Person.objects.create(
+            first_name=name,
+            last_name="Contact",
+            organisation=org,
+            kind=PersonKind.CONTACT,
+            user=users[name],
+            email=f"{name}@{org.mail_domain}",
+        )
     return {"internal": internal, "acme": acme, "globex": globex, "users": users}

@@ -11,14 +11,20 @@ from pathlib import Path
 
 VARIABLES: dict[str, str] = {
     "STEWARD_DATA_DIR": "Folder for the SQLite database, attachments, backups and secrets.",
-    "STEWARD_DATABASE_URL": "Unset: SQLite in the data folder. postgres://user@host/db: PostgreSQL.",
+    "STEWARD_DATABASE_URL": (
+        "Unset: SQLite in the data folder. postgres://user@host/db: PostgreSQL."
+    ),
     "STEWARD_SECRET_KEY": "Signing key. Unset: generated once into the data folder.",
     "STEWARD_DEBUG": "1 to show tracebacks. Never in production.",
     "STEWARD_ALLOWED_HOSTS": "Comma-separated host names the web server answers to.",
-    "STEWARD_CSRF_TRUSTED_ORIGINS": "Comma-separated origins (scheme://host) allowed to POST forms.",
+    "STEWARD_CSRF_TRUSTED_ORIGINS": (
+        "Comma-separated origins (scheme://host) allowed to POST forms."
+    ),
     "STEWARD_SECURE_COOKIES": "1 to mark cookies Secure and redirect to HTTPS (behind TLS).",
     "STEWARD_BASE_URL": "Public URL of the service, used in e-mails and QR codes.",
-    "STEWARD_EMAIL_HOST": "SMTP server for outgoing mail. Unset: mail is written to the data folder.",
+    "STEWARD_EMAIL_HOST": (
+        "SMTP server for outgoing mail. Unset: mail is written to the data folder."
+    ),
     "STEWARD_EMAIL_PORT": "SMTP port (default 25).",
     "STEWARD_EMAIL_USER": "SMTP user name.",
     "STEWARD_EMAIL_PASSWORD": "SMTP password.",
@@ -30,6 +36,8 @@ VARIABLES: dict[str, str] = {
     "STEWARD_WEB_WORKERS": "Worker processes of `steward serve` (default: 2 x cores + 1).",
     "STEWARD_LOG_LEVEL": "Log level (INFO by default).",
     "STEWARD_ADMIN_PASSWORD": "Password used by `steward createadmin` instead of a prompt.",
+    "STEWARD_IMPORT_MAX_ROWS": "Most rows one CSV/XLSX import may hold (default 10000).",
+    "STEWARD_IMPORT_MAX_MB": "Largest CSV/XLSX import file, in megabytes (default 10).",
 }
 
 

@@ -68,6 +68,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "steward.core.ui.context.navigation",
+                "steward.notifications.context.unread_notifications",
             ],
         },
     }
@@ -81,7 +82,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": DATA_DIR / "steward.sqlite3",
+            "NAME": str(DATA_DIR / "steward.sqlite3"),
             "OPTIONS": {
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,
@@ -129,6 +130,8 @@ MEDIA_URL = "/files/"
 MAX_UPLOAD_BYTES = int(float(env.get("STEWARD_MAX_UPLOAD_MB", "25")) * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_BYTES
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+IMPORT_MAX_ROWS = int(env.get("STEWARD_IMPORT_MAX_ROWS", "10000"))
+IMPORT_MAX_BYTES = int(float(env.get("STEWARD_IMPORT_MAX_MB", "10")) * 1024 * 1024)
 
 CACHES = {
     "default": {
@@ -187,21 +190,25 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_SCHEMA_CLASS": "steward.core.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "steward.core.api.errors.exception_handler",
-    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle",
-                                 "rest_framework.throttling.AnonRateThrottle"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.UserRateThrottle",
+        "rest_framework.throttling.AnonRateThrottle",
+    ],
     "DEFAULT_THROTTLE_RATES": {
         "user": env.get("STEWARD_API_RATE", "1200/min"),
         "anon": "120/min",
     },
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser",
-                               "rest_framework.parsers.MultiPartParser"],
+    "DEFAULT_PARSER_CLASSES": [
+        "rest_framework.parsers.JSONParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "NON_FIELD_ERRORS_KEY": "non_field_errors",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Steward API",
-    "DESCRIPTION": "IT management platform: every list is cursor-paginated; errors share one format.",
+    "DESCRIPTION": "IT management platform. Lists are cursor-paginated; errors share one format.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,

@@ -18,6 +18,9 @@ api = [
     path("core/token/", core_api.OwnTokenView.as_view(), name="api-own-token"),
     path("search/", core_api.SearchView.as_view(), name="api-search"),
     path("org/", include("steward.org.api.urls")),
+    path("integrations/", include("steward.integrations.api.urls")),
+    path("notifications/", include("steward.notifications.api.urls")),
+    path("approvals/", include("steward.approvals.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]
@@ -31,15 +34,27 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
-    path("password/change/done/", auth_views.PasswordChangeDoneView.as_view(),
-         name="password_change_done"),
+    path(
+        "password/change/done/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
     path("password/reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
-    path("password/reset/done/", auth_views.PasswordResetDoneView.as_view(),
-         name="password_reset_done"),
-    path("password/reset/<uidb64>/<token>/", auth_views.PasswordResetConfirmView.as_view(),
-         name="password_reset_confirm"),
-    path("password/reset/complete/", auth_views.PasswordResetCompleteView.as_view(),
-         name="password_reset_complete"),
+    path(
+        "password/reset/done/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "password/reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "password/reset/complete/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
     path("search/", pages.search_page, name="search"),
     path("profile/", pages.profile, name="profile"),
     path("profile/token/", pages.token_create, name="token_create"),
@@ -48,11 +63,16 @@ urlpatterns = [
     path("audit/<int:pk>/", pages.AuditEntryDetailView.as_view(), name="audit_detail"),
     path("jobs/", pages.jobs_page, name="job_list"),
     path("jobs/<str:pk>/", pages.job_detail, name="job_detail"),
-    path("objects/<int:content_type_id>/<str:pk>/<slug:tab>/", features.object_tab,
-         name="object_tab"),
+    path(
+        "objects/<int:content_type_id>/<str:pk>/<slug:tab>/", features.object_tab, name="object_tab"
+    ),
     path("attachments/<int:pk>/", features.attachment_download, name="attachment_download"),
+    path("admin/", include("steward.core.ui.admin")),
     path("org/", include("steward.org.urls")),
+    path("integrations/", include("steward.integrations.urls")),
     path("inbox/", include("steward.notifications.urls")),
+    path("approvals/", include("steward.approvals.urls")),
 ]
 
 handler403 = pages.forbidden
+handler404 = pages.not_found

@@ -23,21 +23,46 @@ class CoreConfig(AppConfig):
         from steward.core.permissions import EVERYONE, INTERNAL, MANAGERS, STAFF, Policy, Role
 
         audit.connect()
+        from django.utils.translation import gettext_lazy as _
+
+        from steward.core import registry
+
+        section = _("Administration")
+        registry.register_menu(section, _("Audit log"), "audit_list", model=AuditEntry)
+        registry.register_menu(section, _("Background jobs"), "job_list", model=Job)
+        registry.register_menu(section, _("Schedules"), "core:schedule_list", model=Schedule)
+        registry.register_menu(
+            section,
+            _("Custom fields"),
+            "core:customfielddefinition_list",
+            model=CustomFieldDefinition,
+        )
+        registry.register_menu(section, _("Tags"), "core:tag_list", model=Tag)
         admin_only = frozenset({Role.ADMIN})
         permissions.register(User, Policy(view=STAFF, add=admin_only, change=admin_only))
-        permissions.register(AuditEntry, Policy(view=MANAGERS, add=frozenset(),
-                                                change=frozenset(), delete=frozenset()))
+        permissions.register(
+            AuditEntry,
+            Policy(view=MANAGERS, add=frozenset(), change=frozenset(), delete=frozenset()),
+        )
         permissions.register(Tag, Policy(view=INTERNAL, add=STAFF, change=MANAGERS))
-        permissions.register(CustomFieldDefinition, Policy(view=EVERYONE, add=admin_only,
-                                                           change=admin_only))
+        permissions.register(
+            CustomFieldDefinition, Policy(view=STAFF, add=admin_only, change=admin_only)
+        )
         permissions.register(Schedule, Policy(view=MANAGERS, add=admin_only, change=admin_only))
         # Rows of these hang off other objects; views check the parent object first.
         for model in (TaggedItem, Comment, Attachment, Watch):
-            permissions.register(model, Policy(view=EVERYONE, add=EVERYONE, change=EVERYONE,
-                                               delete=EVERYONE))
-        permissions.register(Job, Policy(
-            view=EVERYONE, add=EVERYONE, change=admin_only, scope=_own_jobs,
-        ))
+            permissions.register(
+                model, Policy(view=EVERYONE, add=EVERYONE, change=EVERYONE, delete=EVERYONE)
+            )
+        permissions.register(
+            Job,
+            Policy(
+                view=EVERYONE,
+                add=EVERYONE,
+                change=admin_only,
+                scope=_own_jobs,
+            ),
+        )
 
 
 def _own_jobs(user, qs, action, roles):  # type: ignore[no-untyped-def]

@@ -49,7 +49,9 @@ def diff(before: dict[str, Any] | None, after: dict[str, Any] | None) -> list[st
 
 
 def _entry(
-    instance: models.Model, action: str, before: dict[str, Any] | None,
+    instance: models.Model,
+    action: str,
+    before: dict[str, Any] | None,
     after: dict[str, Any] | None,
 ) -> Any:
     from django.contrib.contenttypes.models import ContentType
@@ -91,8 +93,9 @@ def on_post_delete(sender: type[models.Model], instance: Any, **kw: Any) -> None
     _entry(instance, "delete", snapshot(instance), None).save()
 
 
-def on_m2m_changed(sender: Any, instance: Any, action: str, model: Any, pk_set: Any,
-                   **kw: Any) -> None:
+def on_m2m_changed(
+    sender: Any, instance: Any, action: str, model: Any, pk_set: Any, **kw: Any
+) -> None:
     if action not in {"post_add", "post_remove", "post_clear"} or not _is_audited(type(instance)):
         return
     for f in instance._meta.many_to_many:
@@ -115,8 +118,9 @@ def record_bulk_create(model: type[models.Model], objs: Iterable[Any]) -> None:
     AuditEntry.objects.bulk_create(entries, batch_size=500)
 
 
-def record_bulk_update(model: type[models.Model], before: dict[Any, dict[str, Any]],
-                       objs: Iterable[Any]) -> None:
+def record_bulk_update(
+    model: type[models.Model], before: dict[Any, dict[str, Any]], objs: Iterable[Any]
+) -> None:
     if not _is_audited(model):
         return
     from steward.core.models.audit import AuditEntry

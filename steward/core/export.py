@@ -38,7 +38,9 @@ class _Echo:
         return value
 
 
-def csv_response(filename: str, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> StreamingHttpResponse:
+def csv_response(
+    filename: str, header: Sequence[str], rows: Iterable[Sequence[Any]]
+) -> StreamingHttpResponse:
     writer = csv.writer(_Echo())
 
     def stream() -> Iterable[str]:
@@ -52,7 +54,9 @@ def csv_response(filename: str, header: Sequence[str], rows: Iterable[Sequence[A
     return response
 
 
-def xlsx_bytes(header: Sequence[str], rows: Iterable[Sequence[Any]], title: str = "Export") -> bytes:
+def xlsx_bytes(
+    header: Sequence[str], rows: Iterable[Sequence[Any]], title: str = "Export"
+) -> bytes:
     from openpyxl import Workbook
 
     wb = Workbook(write_only=True)
@@ -65,7 +69,9 @@ def xlsx_bytes(header: Sequence[str], rows: Iterable[Sequence[Any]], title: str 
     return buffer.getvalue()
 
 
-def xlsx_response(filename: str, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> HttpResponse:
+def xlsx_response(
+    filename: str, header: Sequence[str], rows: Iterable[Sequence[Any]]
+) -> HttpResponse:
     response = HttpResponse(
         xlsx_bytes(header, rows),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

@@ -17,8 +17,13 @@ from django.utils.translation import gettext as _
 from steward.core import events, permissions
 from steward.core.models import Attachment, Comment, Tag, TaggedItem, Watch
 
-BLOCKED_TYPES = {"application/x-msdownload", "application/x-executable", "application/x-sh",
-                 "application/x-elf", "application/x-mach-binary"}
+BLOCKED_TYPES = {
+    "application/x-msdownload",
+    "application/x-executable",
+    "application/x-sh",
+    "application/x-elf",
+    "application/x-mach-binary",
+}
 
 
 def _link(obj: models.Model) -> dict[str, Any]:
@@ -72,8 +77,10 @@ def attachment_add(*, obj: models.Model, upload: UploadedFile, user: Any) -> Att
     permissions.ensure(user, "view", obj)
     size = upload.size or 0
     if size > settings.MAX_UPLOAD_BYTES:
-        raise ValidationError(_("The file is larger than %(mb)s MB.") % {
-            "mb": settings.MAX_UPLOAD_BYTES // (1024 * 1024)})
+        raise ValidationError(
+            _("The file is larger than %(mb)s MB.")
+            % {"mb": settings.MAX_UPLOAD_BYTES // (1024 * 1024)}
+        )
     if size == 0:
         raise ValidationError(_("The file is empty."))
     upload.seek(0)
@@ -87,8 +94,14 @@ def attachment_add(*, obj: models.Model, upload: UploadedFile, user: Any) -> Att
         h.update(chunk)
     upload.seek(0)
     name = get_valid_filename(upload.name or "file")[:255] or "file"
-    attachment = Attachment(name=name, size=size, media_type=media_type, sha256=h.hexdigest(),
-                            uploaded_by=user, **_link(obj))
+    attachment = Attachment(
+        name=name,
+        size=size,
+        media_type=media_type,
+        sha256=h.hexdigest(),
+        uploaded_by=user,
+        **_link(obj),
+    )
     attachment.file.save(name, upload, save=False)
     attachment.save()
     return attachment
@@ -112,8 +125,9 @@ def tag_set(*, obj: models.Model, names: list[str], actor: Any) -> list[Tag]:
     permissions.ensure(actor, "change", obj)
     wanted = []
     for name in {n.strip() for n in names if n.strip()}:
-        tag, _created = Tag.objects.get_or_create(slug=slugify(name)[:64] or "tag",
-                                                  defaults={"name": name[:64]})
+        tag, _created = Tag.objects.get_or_create(
+            slug=slugify(name)[:64] or "tag", defaults={"name": name[:64]}
+        )
         wanted.append(tag)
     link = _link(obj)
     TaggedItem.objects.filter(**link).exclude(tag__in=wanted).delete()

@@ -14,7 +14,8 @@ from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Value
+from django.db.models.functions import Concat
 from django.utils import timezone
 
 from steward.core.context import Origin, change_context
@@ -40,9 +41,7 @@ class JobReporter:
 
     def log(self, line: str) -> None:
         stamp = timezone.now().strftime("%H:%M:%S")
-        Job.objects.filter(pk=self.job.pk).update(
-            log=F("log") + f"{stamp} {line}\n"  # type: ignore[operator]
-        )
+        Job.objects.filter(pk=self.job.pk).update(log=Concat(F("log"), Value(f"{stamp} {line}\n")))
 
 
 Handler = Callable[..., Any]
@@ -61,12 +60,15 @@ def handlers() -> dict[str, Handler]:
     return dict(_handlers)
 
 
-def job_start(*, handler: str, name: str, arguments: dict[str, Any] | None = None,
-              user: Any = None) -> Job:
+def job_start(
+    *, handler: str, name: str, arguments: dict[str, Any] | None = None, user: Any = None
+) -> Job:
     if handler not in _handlers:
         raise LookupError(f"no job handler named {handler!r}")
     job = Job.objects.create(
-        name=name[:200], handler=handler, arguments=arguments or {},
+        name=name[:200],
+        handler=handler,
+        arguments=arguments or {},
         created_by=user if user is not None and user.is_authenticated else None,
     )
     transaction.on_commit(lambda: run_job.enqueue(job_id=str(job.pk)))
@@ -107,13 +109,20 @@ def run_job(job_id: str) -> str:
     return str(job_execute(job).status)
 
 
-def schedule_ensure(*, name: str, handler: str, interval: datetime.timedelta,
-                    arguments: dict[str, Any] | None = None) -> Schedule:
+def schedule_ensure(
+    *,
+    name: str,
+    handler: str,
+    interval: datetime.timedelta,
+    arguments: dict[str, Any] | None = None,
+) -> Schedule:
     schedule, _ = Schedule.objects.get_or_create(
         name=name,
         defaults={
-            "handler": handler, "arguments": arguments or {},
-            "interval_seconds": int(interval.total_seconds()), "next_run_at": timezone.now(),
+            "handler": handler,
+            "arguments": arguments or {},
+            "interval_seconds": int(interval.total_seconds()),
+            "next_run_at": timezone.now(),
         },
     )
     return schedule
@@ -125,13 +134,16 @@ def schedules_tick(now: datetime.datetime | None = None) -> list[Job]:
     started = []
     for schedule in Schedule.objects.filter(enabled=True, next_run_at__lte=now):
         following = now + datetime.timedelta(seconds=schedule.interval_seconds)
-        won = Schedule.objects.filter(
-            pk=schedule.pk, next_run_at=schedule.next_run_at
-        ).update(next_run_at=following, last_run_at=now)
+        won = Schedule.objects.filter(pk=schedule.pk, next_run_at=schedule.next_run_at).update(
+            next_run_at=following, last_run_at=now
+        )
         if won and schedule.handler in _handlers:
             with transaction.atomic():
-                started.append(job_start(
-                    handler=schedule.handler, name=f"{schedule.name} (scheduled)",
-                    arguments=schedule.arguments,
-                ))
+                started.append(
+                    job_start(
+                        handler=schedule.handler,
+                        name=f"{schedule.name} (scheduled)",
+                        arguments=schedule.arguments,
+                    )
+                )
     return started

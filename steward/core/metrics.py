@@ -25,7 +25,9 @@ REQUESTS = Counter(
     "steward_http_requests_total", "HTTP requests served", ["method", "route", "status"]
 )
 LATENCY = Histogram(
-    "steward_http_request_duration_seconds", "Time to answer a request", ["method", "route"],
+    "steward_http_request_duration_seconds",
+    "Time to answer a request",
+    ["method", "route"],
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
 )
 

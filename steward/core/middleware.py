@@ -43,8 +43,11 @@ class BodySizeLimitMiddleware:
         limit = settings.MAX_UPLOAD_BYTES
         if length > limit:
             return JsonResponse(
-                {"type": "request_too_large", "detail": f"Request body over {limit} bytes.",
-                 "errors": {}},
+                {
+                    "type": "request_too_large",
+                    "detail": f"Request body over {limit} bytes.",
+                    "errors": {},
+                },
                 status=413,
             )
         return self.get_response(request)
@@ -65,7 +68,7 @@ class UserPreferencesMiddleware:
                 timezone.deactivate()
             if user.language:
                 translation.activate(user.language)
-                request.LANGUAGE_CODE = user.language  # type: ignore[attr-defined]
+                request.LANGUAGE_CODE = user.language
         try:
             return self.get_response(request)
         finally:
@@ -81,7 +84,9 @@ class ChangeContextMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         origin = Origin.API if request.path.startswith("/api/") else Origin.WEB
         with change_context(
-            origin=origin, request=request, request_id=getattr(request, "request_id", None),
+            origin=origin,
+            request=request,
+            request_id=getattr(request, "request_id", None),
             remote_addr=request.META.get("REMOTE_ADDR"),
         ):
             return self.get_response(request)

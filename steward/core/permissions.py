@@ -57,7 +57,13 @@ class Policy:
 
 
 _policies: dict[type[models.Model], Policy] = {}
-_tenant_resolver: Callable[[Any], int | None] = lambda user: None
+
+
+def _no_tenant(user: Any) -> int | None:
+    return None
+
+
+_tenant_resolver: Callable[[Any], int | None] = _no_tenant
 
 
 def register(model: type[models.Model], policy: Policy) -> None:
@@ -91,13 +97,13 @@ def roles_of(user: Any) -> frozenset[str]:
         else:
             cached = frozenset(g.name for g in user.groups.all()) & frozenset(Role.values)
         user._steward_roles = cached
-    return cached  # type: ignore[no-any-return]
+    return cached
 
 
 def tenant_of(user: Any) -> int | None:
     if not hasattr(user, "_steward_tenant"):
         user._steward_tenant = _tenant_resolver(user)
-    return user._steward_tenant  # type: ignore[no-any-return]
+    return user._steward_tenant
 
 
 def is_external(user: Any) -> bool:
@@ -110,7 +116,9 @@ def has_role(user: Any, *roles: str) -> bool:
     return bool(roles_of(user) & set(roles))
 
 
-def restrict(queryset: models.QuerySet[Any], user: Any, action: str = "view") -> models.QuerySet[Any]:
+def restrict(
+    queryset: models.QuerySet[Any], user: Any, action: str = "view"
+) -> models.QuerySet[Any]:
     """The rows of ``queryset`` that ``user`` may ``action``; nothing for an unknown model."""
     policy = policy_for(queryset.model)
     roles = roles_of(user)
@@ -140,9 +148,13 @@ def can(user: Any, action: str, obj: models.Model | type[models.Model]) -> bool:
 
 def ensure(user: Any, action: str, obj: models.Model | type[models.Model]) -> None:
     if not can(user, action, obj):
-        raise PermissionDenied(_t("You may not %(action)s this %(model)s.") % {
-            "action": action, "model": (obj if isinstance(obj, type) else type(obj))._meta.verbose_name,
-        })
+        raise PermissionDenied(
+            _t("You may not %(action)s this %(model)s.")
+            % {
+                "action": action,
+                "model": (obj if isinstance(obj, type) else type(obj))._meta.verbose_name,
+            }
+        )
 
 
 def ensure_saved_in_scope(user: Any, action: str, obj: models.Model) -> None:
@@ -153,6 +165,6 @@ def ensure_saved_in_scope(user: Any, action: str, obj: models.Model) -> None:
     """
     manager = type(obj)._base_manager
     if not restrict(manager.filter(pk=obj.pk), user, action).exists():
-        raise PermissionDenied(_t("The result would be outside what you may %(action)s.") % {
-            "action": action
-        })
+        raise PermissionDenied(
+            _t("The result would be outside what you may %(action)s.") % {"action": action}
+        )

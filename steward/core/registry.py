@@ -46,8 +46,9 @@ class MenuItem:
 menu_items: list[MenuItem] = []
 
 
-def register_menu(section: str, label: Any, url_name: str, *,
-                  model: type[models.Model] | None = None) -> None:
+def register_menu(
+    section: str, label: Any, url_name: str, *, model: type[models.Model] | None = None
+) -> None:
     if all(m.url_name != url_name for m in menu_items):
         menu_items.append(MenuItem(section, label, url_name, model))
 
@@ -74,3 +75,37 @@ def register_card(card: DashboardCard) -> None:
 def register_chart(chart: Callable[[Any], dict[str, Any] | None]) -> None:
     if chart not in dashboard_charts:
         dashboard_charts.append(chart)
+
+
+@dataclass(frozen=True)
+class ImportColumn:
+    """One column of an import file; its header is the model field's name."""
+
+    field: str
+    lookup: str | None = None
+    """For a relation: the related model's field the cell is matched on (``name``, ``email``).
+    A many-to-many cell holds several values separated by ``;``."""
+    within: str | None = None
+    """For a relation: match only related rows that share this row's value of that field,
+    e.g. a department by name within the row's organisation."""
+
+
+@dataclass(frozen=True)
+class ImportResource:
+    """What an app lets people import: rows are upserted on the natural ``key`` (column
+    names) through the generic services, so permissions, ``full_clean`` and audit apply."""
+
+    name: str
+    model: type[models.Model]
+    columns: tuple[ImportColumn, ...]
+    key: tuple[str, ...]
+
+    def column(self, name: str) -> ImportColumn | None:
+        return next((c for c in self.columns if c.field == name), None)
+
+
+import_resources: dict[str, ImportResource] = {}
+
+
+def register_import_resource(resource: ImportResource) -> None:
+    import_resources.setdefault(resource.name, resource)

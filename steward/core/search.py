@@ -36,8 +36,12 @@ def search(*, user: Any, query: str, per_model: int = 10) -> list[Hit]:
             condition &= any_field
         qs = permissions.restrict(entry.model._default_manager.filter(condition), user, "view")
         for obj in qs[:per_model]:
-            hits.append(Hit(
-                kind=str(entry.model._meta.verbose_name), label=str(obj),
-                url=reverse(entry.url_name, kwargs={"pk": obj.pk}), obj=obj,
-            ))
+            hits.append(
+                Hit(
+                    kind=str(entry.model._meta.verbose_name),
+                    label=str(obj),
+                    url=reverse(entry.url_name, kwargs={"pk": obj.pk}),
+                    obj=obj,
+                )
+            )
     return hits

@@ -8,7 +8,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.db.models import ProtectedError, RestrictedError
+from django.utils.translation import ngettext
 
 from steward.core import events, permissions
 from steward.core.customfields import clean_custom_fields
@@ -63,9 +66,26 @@ def object_update(*, obj: M, data: Mapping[str, Any], actor: Any) -> M:
 
 @transaction.atomic
 def object_delete(*, obj: models.Model, actor: Any) -> None:
+    """Raises ValidationError (not a server error) while other objects still refer to ``obj``
+    through protected foreign keys."""
     permissions.ensure(actor, "delete", obj)
     pk, label = obj.pk, obj._meta.label
-    obj.delete()
+    try:
+        obj.delete()
+    except (ProtectedError, RestrictedError) as exc:
+        blockers = (
+            exc.protected_objects if isinstance(exc, ProtectedError) else exc.restricted_objects
+        )
+        kinds = sorted({str(o._meta.verbose_name_plural) for o in blockers})
+        message = ngettext(
+            "%(obj)s is still used by %(n)s other object (%(kinds)s); reassign or delete it first.",
+            "%(obj)s is still used by %(n)s other objects (%(kinds)s); "
+            "reassign or delete them first.",
+            len(blockers),
+        )
+        raise ValidationError(
+            message % {"obj": obj, "n": len(blockers), "kinds": ", ".join(kinds)}
+        ) from None
     events.publish(_event(obj, "deleted"), model=label, pk=pk)
 
 

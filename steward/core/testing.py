@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from steward.core.models import User
 
 _counter = itertools.count(1)
-PASSWORD = "correct-horse-battery-staple"
+PASSWORD = "correct-horse-battery-staple"  # noqa: S105 - test-only password
 
 
 def make_user(*roles: str, username: str | None = None, **fields: Any) -> User:

@@ -36,13 +36,22 @@ class OrganisationFilterSet(SearchFilterSet):
 class PersonFilterSet(SearchFilterSet):
     search_fields = ("first_name", "last_name", "email", "job_title")
     kind = django_filters.ChoiceFilter(choices=PersonKind.choices)
-    has_login = django_filters.BooleanFilter(field_name="user", lookup_expr="isnull", exclude=True,
-                                             label=_("Has a login"))
+    has_login = django_filters.BooleanFilter(
+        field_name="user", lookup_expr="isnull", exclude=True, label=_("Has a login")
+    )
 
     class Meta:
         model = Person
-        fields = ["q", "kind", "organisation", "department", "location", "manager", "is_active",
-                  "has_login"]
+        fields = [
+            "q",
+            "kind",
+            "organisation",
+            "department",
+            "location",
+            "manager",
+            "is_active",
+            "has_login",
+        ]
 
 
 class TeamFilterSet(SearchFilterSet):

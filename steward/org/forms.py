@@ -1,5 +1,7 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
+from steward.core.permissions import Role
 from steward.org.models import CostCenter, Department, Location, Organisation, Person, Team
 
 
@@ -30,9 +32,23 @@ class DepartmentForm(forms.ModelForm):
 class PersonForm(forms.ModelForm):
     class Meta:
         model = Person
-        fields = ["first_name", "last_name", "email", "phone", "kind", "organisation",
-                  "department", "location", "manager", "job_title", "employee_number",
-                  "is_active", "away_until"]
+        fields = [
+            "first_name",
+            "last_name",
+            "email",
+            "phone",
+            "kind",
+            "organisation",
+            "department",
+            "location",
+            "manager",
+            "job_title",
+            "employee_number",
+            "time_zone",
+            "language",
+            "is_active",
+            "away_until",
+        ]
         widgets = {"away_until": forms.DateInput(attrs={"type": "date"})}
 
 
@@ -40,3 +56,13 @@ class TeamForm(forms.ModelForm):
     class Meta:
         model = Team
         fields = ["organisation", "name", "email", "description", "lead", "members"]
+
+
+class GrantLoginForm(forms.Form):
+    username = forms.SlugField(label=_("User name"), max_length=150)
+    roles = forms.MultipleChoiceField(
+        label=_("Roles"), choices=Role.choices, widget=forms.CheckboxSelectMultiple
+    )
+    send_reset = forms.BooleanField(
+        label=_("E-mail a link to choose a password"), required=False, initial=True
+    )

@@ -20,10 +20,19 @@ class OrganisationKind(models.TextChoices):
 
 class Organisation(AuditedModel):
     name = models.CharField(_("name"), max_length=200, unique=True)
-    kind = models.CharField(_("kind"), max_length=10, choices=OrganisationKind.choices,
-                            default=OrganisationKind.CUSTOMER, db_index=True)
-    mail_domain = models.CharField(_("mail domain"), max_length=253, blank=True,
-                                   help_text=_("Mail from this domain is matched to this organisation."))
+    kind = models.CharField(
+        _("kind"),
+        max_length=10,
+        choices=OrganisationKind.choices,
+        default=OrganisationKind.CUSTOMER,
+        db_index=True,
+    )
+    mail_domain = models.CharField(
+        _("mail domain"),
+        max_length=253,
+        blank=True,
+        help_text=_("Mail from this domain is matched to this organisation."),
+    )
     website = models.URLField(_("website"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     notes = models.TextField(_("notes"), blank=True)
@@ -38,28 +47,39 @@ class Organisation(AuditedModel):
 
 
 class Location(AuditedModel):
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="locations",
-                                     verbose_name=_("organisation"))
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="locations",
+        verbose_name=_("organisation"),
+    )
     name = models.CharField(_("name"), max_length=200)
     address = models.CharField(_("address"), max_length=300, blank=True)
     city = models.CharField(_("city"), max_length=100, blank=True)
     country = models.CharField(_("country"), max_length=2, blank=True, help_text=_("ISO 3166 code"))
-    time_zone = models.CharField(_("time zone"), max_length=64, default="UTC",
-                                 validators=[validate_time_zone])
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, default="UTC", validators=[validate_time_zone]
+    )
 
     class Meta:
         ordering = ["name"]
         verbose_name = _("location")
         verbose_name_plural = _("locations")
-        constraints = [models.UniqueConstraint(fields=["organisation", "name"], name="location_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "name"], name="location_unique")
+        ]
 
     def __str__(self) -> str:
         return self.name
 
 
 class CostCenter(AuditedModel):
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT,
-                                     related_name="cost_centers", verbose_name=_("organisation"))
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="cost_centers",
+        verbose_name=_("organisation"),
+    )
     code = models.CharField(_("code"), max_length=30, unique=True)
     name = models.CharField(_("name"), max_length=200)
 
@@ -73,19 +93,37 @@ class CostCenter(AuditedModel):
 
 
 class Department(AuditedModel):
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT,
-                                     related_name="departments", verbose_name=_("organisation"))
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="departments",
+        verbose_name=_("organisation"),
+    )
     name = models.CharField(_("name"), max_length=200)
-    cost_center = models.ForeignKey(CostCenter, null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="departments", verbose_name=_("cost centre"))
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="children", verbose_name=_("parent department"))
+    cost_center = models.ForeignKey(
+        CostCenter,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="departments",
+        verbose_name=_("cost centre"),
+    )
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        verbose_name=_("parent department"),
+    )
 
     class Meta:
         ordering = ["name"]
         verbose_name = _("department")
         verbose_name_plural = _("departments")
-        constraints = [models.UniqueConstraint(fields=["organisation", "name"], name="department_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "name"], name="department_unique")
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -103,21 +141,63 @@ class Person(AuditedModel):
     last_name = models.CharField(_("last name"), max_length=100)
     email = models.EmailField(_("e-mail"), blank=True, db_index=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
-    kind = models.CharField(_("kind"), max_length=10, choices=PersonKind.choices,
-                            default=PersonKind.EMPLOYEE, db_index=True)
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="people",
-                                     verbose_name=_("organisation"))
-    department = models.ForeignKey(Department, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="people", verbose_name=_("department"))
-    location = models.ForeignKey(Location, null=True, blank=True, on_delete=models.SET_NULL,
-                                 related_name="people", verbose_name=_("location"))
-    manager = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL,
-                                related_name="reports", verbose_name=_("manager"))
+    kind = models.CharField(
+        _("kind"),
+        max_length=10,
+        choices=PersonKind.choices,
+        default=PersonKind.EMPLOYEE,
+        db_index=True,
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="people",
+        verbose_name=_("organisation"),
+    )
+    department = models.ForeignKey(
+        Department,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="people",
+        verbose_name=_("department"),
+    )
+    location = models.ForeignKey(
+        Location,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="people",
+        verbose_name=_("location"),
+    )
+    manager = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reports",
+        verbose_name=_("manager"),
+    )
     job_title = models.CharField(_("job title"), max_length=150, blank=True)
     employee_number = models.CharField(_("employee number"), max_length=30, blank=True)
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                on_delete=models.SET_NULL, related_name="person",
-                                verbose_name=_("login"))
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="person",
+        verbose_name=_("login"),
+    )
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        blank=True,
+        validators=[validate_time_zone],
+        help_text=_("Blank: the location's zone."),
+    )
+    language = models.CharField(
+        _("language"), max_length=10, choices=settings.LANGUAGES, default="en"
+    )
     is_active = models.BooleanField(_("active"), default=True)
     away_until = models.DateField(_("away until"), null=True, blank=True)
 
@@ -127,8 +207,9 @@ class Person(AuditedModel):
         verbose_name_plural = _("people")
         indexes = [models.Index(fields=["organisation", "last_name"])]
         constraints = [
-            models.UniqueConstraint(fields=["email"], condition=~Q(email=""),
-                                    name="person_email_unique"),
+            models.UniqueConstraint(
+                fields=["email"], condition=~Q(email=""), name="person_email_unique"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -138,19 +219,33 @@ class Person(AuditedModel):
     def full_name(self) -> str:
         return str(self)
 
+    @property
+    def effective_time_zone(self) -> str:
+        if self.time_zone:
+            return self.time_zone
+        return self.location.time_zone if self.location_id and self.location else "UTC"
+
 
 class Team(AuditedModel):
     """An assignment group: the people a piece of work can be routed to."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="teams",
-                                     verbose_name=_("organisation"))
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="teams", verbose_name=_("organisation")
+    )
     name = models.CharField(_("name"), max_length=150, unique=True)
     email = models.EmailField(_("e-mail"), blank=True)
     description = models.TextField(_("description"), blank=True)
-    lead = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL,
-                             related_name="teams_led", verbose_name=_("lead"))
-    members = models.ManyToManyField(Person, blank=True, related_name="teams",
-                                     verbose_name=_("members"))
+    lead = models.ForeignKey(
+        Person,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="teams_led",
+        verbose_name=_("lead"),
+    )
+    members = models.ManyToManyField(
+        Person, blank=True, related_name="teams", verbose_name=_("members")
+    )
 
     class Meta:
         ordering = ["name"]

@@ -16,24 +16,31 @@ from steward.org.models import OrganisationKind, Person
 
 
 @transaction.atomic
-def person_grant_login(*, person: Person, username: str, roles: list[str], actor: Any,
-                       password: str | None = None) -> User:
+def person_grant_login(
+    *, person: Person, username: str, roles: list[str], actor: Any, password: str | None = None
+) -> User:
     """Give a person a login with roles. Customer contacts may only hold the customer role,
     and only people of a customer organisation may hold it."""
     permissions.ensure(actor, "change", User)
     person = Person.objects.select_for_update().select_related("organisation").get(pk=person.pk)
     unknown = set(roles) - set(Role.values)
     if unknown:
-        raise ValidationError({"roles": _("Unknown roles: %(r)s") % {"r": ", ".join(sorted(unknown))}})
+        raise ValidationError(
+            {"roles": _("Unknown roles: %(r)s") % {"r": ", ".join(sorted(unknown))}}
+        )
     external = person.organisation.kind != OrganisationKind.INTERNAL
     if external and set(roles) - {Role.CUSTOMER}:
-        raise ValidationError({"roles": _("People of an external organisation can only be customer contacts.")})
+        raise ValidationError(
+            {"roles": _("People of an external organisation can only be customer contacts.")}
+        )
     if not external and Role.CUSTOMER in roles:
-        raise ValidationError({"roles": _("Only people of a customer organisation can be customer contacts.")})
+        raise ValidationError(
+            {"roles": _("Only people of a customer organisation can be customer contacts.")}
+        )
     user = person.user or User(username=username)
     user.first_name, user.last_name, user.email = person.first_name, person.last_name, person.email
-    if person.location_id:
-        user.time_zone = person.location.time_zone
+    user.time_zone = person.effective_time_zone
+    user.language = person.language
     if password:
         user.set_password(password)
     elif not user.pk:
@@ -45,3 +52,29 @@ def person_grant_login(*, person: Person, username: str, roles: list[str], actor
         person.user = user
         person.save(update_fields=["user", "updated_at"])
     return user
+
+
+def person_send_password_link(*, person: Person, request: Any) -> bool:
+    """Mails the person a one-time link to choose their password (also for a new login, whose
+    password is still unusable and which Django's reset form would skip)."""
+    from django.contrib.auth.tokens import default_token_generator
+    from django.core.mail import send_mail
+    from django.template.loader import render_to_string
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    user = person.user
+    if not person.email or user is None or not user.is_active:
+        return False
+    body = render_to_string(
+        "registration/password_reset_email.html",
+        {
+            "email": person.email,
+            "protocol": "https" if request.is_secure() else "http",
+            "domain": request.get_host(),
+            "uid": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
+    )
+    send_mail(_("Choose your Steward password"), body, None, [person.email])
+    return True

@@ -25,7 +25,9 @@ def _flatten(detail: Any) -> dict[str, Any]:
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, DjangoValidationError):
-        detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        detail = (
+            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        )
         exc = exceptions.ValidationError(detail=detail)
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied(detail=str(exc) or None)
@@ -35,8 +37,11 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if response is None:
         return None
     if isinstance(exc, exceptions.ValidationError):
-        body = {"type": "validation_error", "detail": "The request has invalid fields.",
-                "errors": _flatten(response.data)}
+        body = {
+            "type": "validation_error",
+            "detail": "The request has invalid fields.",
+            "errors": _flatten(response.data),
+        }
     else:
         code = exc.default_code if isinstance(exc, exceptions.APIException) else "error"
         message = response.data.get("detail", "") if isinstance(response.data, dict) else ""

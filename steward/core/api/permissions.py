@@ -8,8 +8,13 @@ from rest_framework.request import Request
 from steward.core import permissions
 
 METHOD_ACTIONS = {
-    "GET": "view", "HEAD": "view", "OPTIONS": "view",
-    "POST": "add", "PUT": "change", "PATCH": "change", "DELETE": "delete",
+    "GET": "view",
+    "HEAD": "view",
+    "OPTIONS": "view",
+    "POST": "add",
+    "PUT": "change",
+    "PATCH": "change",
+    "DELETE": "delete",
 }
 
 
@@ -22,7 +27,9 @@ class RestrictedPermission(BasePermission):
         model = getattr(getattr(view, "queryset", None), "model", None)
         if model is None:
             return True
-        action = getattr(view, "required_action", None) or METHOD_ACTIONS.get(request.method or "", "view")
+        action = getattr(view, "required_action", None) or METHOD_ACTIONS.get(
+            request.method or "", "view"
+        )
         return permissions.can(request.user, action, model)
 
     def has_object_permission(self, request: Request, view: Any, obj: Any) -> bool:

@@ -11,12 +11,11 @@ class StrictSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
 
     def to_internal_value(self, data: Any) -> Any:
         if not isinstance(data, dict):
-            raise serializers.ValidationError(
-                {"non_field_errors": [_("Expected a JSON object.")]}
-            )
+            raise serializers.ValidationError({"non_field_errors": [_("Expected a JSON object.")]})
         writable = {name for name, f in self.fields.items() if not f.read_only}
         unknown = sorted(set(data) - writable)
         if unknown:
-            raise serializers.ValidationError({name: [_("Unknown or read-only field.")]
-                                               for name in unknown})
+            raise serializers.ValidationError(
+                {name: [_("Unknown or read-only field.")] for name in unknown}
+            )
         return super().to_internal_value(data)

@@ -26,9 +26,23 @@ class AuditEntrySerializer(serializers.ModelSerializer):  # type: ignore[type-ar
 
     class Meta:
         model = AuditEntry
-        fields = ["id", "timestamp", "actor", "actor_name", "origin", "request_id",
-                  "remote_addr", "action", "app_label", "content_type", "object_id",
-                  "object_repr", "before", "after", "changed_fields"]
+        fields = [
+            "id",
+            "timestamp",
+            "actor",
+            "actor_name",
+            "origin",
+            "request_id",
+            "remote_addr",
+            "action",
+            "app_label",
+            "content_type",
+            "object_id",
+            "object_repr",
+            "before",
+            "after",
+            "changed_fields",
+        ]
 
 
 class AuditEntryViewSet(viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
@@ -46,9 +60,22 @@ class JobSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
 
     class Meta:
         model = Job
-        fields = ["id", "name", "handler", "status", "progress_done", "progress_total",
-                  "percent", "message", "log", "result", "created_by", "created_at",
-                  "started_at", "finished_at"]
+        fields = [
+            "id",
+            "name",
+            "handler",
+            "status",
+            "progress_done",
+            "progress_total",
+            "percent",
+            "message",
+            "log",
+            "result",
+            "created_by",
+            "created_at",
+            "started_at",
+            "finished_at",
+        ]
 
 
 class JobViewSet(viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
@@ -79,8 +106,18 @@ class CustomFieldDefinitionSerializer(StrictSerializer):
 
     class Meta:
         model = CustomFieldDefinition
-        fields = ["id", "content_type", "model", "name", "label", "type", "required",
-                  "choices", "help_text", "order"]
+        fields = [
+            "id",
+            "content_type",
+            "model",
+            "name",
+            "label",
+            "type",
+            "required",
+            "choices",
+            "help_text",
+            "order",
+        ]
 
     def get_model(self, obj: CustomFieldDefinition) -> str:
         return f"{obj.content_type.app_label}.{obj.content_type.model}"
@@ -102,8 +139,9 @@ class OwnTokenView(APIView):
 
     @extend_schema(request=None, responses={201: TokenSerializer})
     def post(self, request: Request) -> Response:
-        return Response({"token": tokens.token_rotate(user=request.user)},
-                        status=status.HTTP_201_CREATED)
+        return Response(
+            {"token": tokens.token_rotate(user=request.user)}, status=status.HTTP_201_CREATED
+        )
 
     @extend_schema(request=None, responses={204: None})
     def delete(self, request: Request) -> Response:
@@ -111,10 +149,16 @@ class OwnTokenView(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-HitSerializer = inline_serializer("SearchHit", many=True, fields={
-    "kind": serializers.CharField(), "label": serializers.CharField(),
-    "url": serializers.CharField(), "id": serializers.CharField(),
-})
+HitSerializer = inline_serializer(
+    "SearchHit",
+    many=True,
+    fields={
+        "kind": serializers.CharField(),
+        "label": serializers.CharField(),
+        "url": serializers.CharField(),
+        "id": serializers.CharField(),
+    },
+)
 
 
 class SearchView(APIView):
@@ -129,8 +173,9 @@ class SearchView(APIView):
         if not q.strip() or len(q) > 200:
             raise serializers.ValidationError({"q": [_("Give 1 to 200 characters.")]})
         hits = search(user=request.user, query=q)
-        return Response([{"kind": h.kind, "label": h.label, "url": h.url, "id": str(h.obj.pk)}
-                         for h in hits])
+        return Response(
+            [{"kind": h.kind, "label": h.label, "url": h.url, "id": str(h.obj.pk)} for h in hits]
+        )
 
 
 __all__ = ["mixins"]

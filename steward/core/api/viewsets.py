@@ -37,7 +37,8 @@ class StewardViewSet(viewsets.ModelViewSet):  # type: ignore[type-arg]
 
     # Adapters to services: the only write paths.
     def create_object(self, data: dict[str, Any]) -> Model:
-        return services.object_create(model=self.queryset.model, data=data, actor=self.request.user)
+        model = self.get_queryset().model
+        return services.object_create(model=model, data=data, actor=self.request.user)
 
     def update_object(self, obj: Model, data: dict[str, Any]) -> Model:
         return services.object_update(obj=obj, data=data, actor=self.request.user)
@@ -46,7 +47,10 @@ class StewardViewSet(viewsets.ModelViewSet):  # type: ignore[type-arg]
         serializer.instance = self.create_object(dict(serializer.validated_data))
 
     def perform_update(self, serializer: BaseSerializer[Any]) -> None:
-        serializer.instance = self.update_object(serializer.instance, dict(serializer.validated_data))
+        assert serializer.instance is not None
+        serializer.instance = self.update_object(
+            serializer.instance, dict(serializer.validated_data)
+        )
 
     def perform_destroy(self, instance: Model) -> None:
         services.object_delete(obj=instance, actor=self.request.user)
@@ -73,7 +77,9 @@ class StewardViewSet(viewsets.ModelViewSet):  # type: ignore[type-arg]
                 pk = row.get("id")
                 instance = None
                 if pk is not None:
-                    instance = self.get_queryset().filter(pk=pk).first() if str(pk).isdigit() else None
+                    instance = (
+                        self.get_queryset().filter(pk=pk).first() if str(pk).isdigit() else None
+                    )
                     if instance is None:
                         errors[str(index)] = {"id": [_("No such object.")]}
                         continue
@@ -93,7 +99,9 @@ class StewardViewSet(viewsets.ModelViewSet):  # type: ignore[type-arg]
                     from django.core.exceptions import PermissionDenied, ValidationError
 
                     if isinstance(exc, ValidationError):
-                        errors[str(index)] = getattr(exc, "message_dict", {"non_field_errors": exc.messages})
+                        errors[str(index)] = getattr(
+                            exc, "message_dict", {"non_field_errors": exc.messages}
+                        )
                         continue
                     if isinstance(exc, PermissionDenied):
                         raise exceptions.PermissionDenied(str(exc)) from exc

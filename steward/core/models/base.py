@@ -56,5 +56,5 @@ class AuditedModel(TimeStampedModel):
     @classmethod
     def from_db(cls, db: Any, field_names: Any, values: Any) -> Any:
         instance = super().from_db(db, field_names, values)
-        instance._audit_before = audit.snapshot(instance)
+        instance._audit_before = audit.snapshot(instance)  # type: ignore[attr-defined]
         return instance

@@ -30,7 +30,8 @@ class Tag(AuditedModel):
     name = models.CharField(max_length=64, unique=True)
     slug = models.SlugField(max_length=64, unique=True)
     color = models.CharField(
-        max_length=7, default="#6c757d",
+        max_length=7,
+        default="#6c757d",
         validators=[RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Use a colour like #1a2b3c."))],
     )
 

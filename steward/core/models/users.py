@@ -24,16 +24,19 @@ class User(AbstractUser, AuditedModel):
     """A login. The person behind it (department, organisation, manager) lives in ``org``."""
 
     time_zone = models.CharField(
-        max_length=64, default="UTC", validators=[validate_time_zone],
+        max_length=64,
+        default="UTC",
+        validators=[validate_time_zone],
         help_text=_("Times are shown in this zone."),
     )
     language = models.CharField(max_length=10, choices=settings.LANGUAGES, default="en")
     theme = models.CharField(
-        max_length=10, default="auto",
+        max_length=10,
+        default="auto",
         choices=[("auto", _("Follow the system")), ("light", _("Light")), ("dark", _("Dark"))],
     )
 
-    objects = StewardUserManager()
+    objects = StewardUserManager()  # type: ignore[misc]
 
     audit_exclude = ("updated_at", "last_login")
 

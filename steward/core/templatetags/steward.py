@@ -12,8 +12,12 @@ from django.utils.translation import gettext as _
 
 register = template.Library()
 
-TAB_LABELS = {"history": "History", "comments": "Comments", "attachments": "Attachments",
-              "watchers": "Watchers"}
+TAB_LABELS = {
+    "history": "History",
+    "comments": "Comments",
+    "attachments": "Attachments",
+    "watchers": "Watchers",
+}
 
 
 @register.simple_tag
@@ -49,8 +53,9 @@ def cell(value: Any) -> Any:
     if isinstance(value, bool):
         return _("yes") if value else _("no")
     if isinstance(value, datetime.datetime):
-        return date_format(timezone.localtime(value) if timezone.is_aware(value) else value,
-                           "DATETIME_FORMAT")
+        return date_format(
+            timezone.localtime(value) if timezone.is_aware(value) else value, "DATETIME_FORMAT"
+        )
     if isinstance(value, Model):
         return str(value)
     if hasattr(value, "all") and callable(value.all):

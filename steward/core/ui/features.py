@@ -47,9 +47,12 @@ def object_tab(request: HttpRequest, content_type_id: int, pk: str, tab: str) ->
     if tab == "comments":
         if request.method == "POST":
             try:
-                features.comment_add(obj=obj, author=request.user,
-                                     body=request.POST.get("body", ""),
-                                     internal=request.POST.get("internal") == "on" and internal_visible)
+                features.comment_add(
+                    obj=obj,
+                    author=request.user,
+                    body=request.POST.get("body", ""),
+                    internal=request.POST.get("internal") == "on" and internal_visible,
+                )
             except ValidationError as exc:
                 context["error"] = " ".join(exc.messages)
         comments = features.comments_for(obj).select_related("author")
@@ -82,7 +85,11 @@ def object_tab(request: HttpRequest, content_type_id: int, pk: str, tab: str) ->
 def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
     attachment = get_object_or_404(Attachment.objects.select_related("content_type"), pk=pk)
     _target(request, attachment.content_type_id, attachment.object_id)
-    response = FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.name,
-                            content_type=attachment.media_type)
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.name,
+        content_type=attachment.media_type,
+    )
     response["X-Content-Type-Options"] = "nosniff"
     return response

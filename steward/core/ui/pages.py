@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from typing import Any
 
 from django import forms
 from django.contrib import messages
@@ -18,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from steward.core import permissions, services, tokens
+from steward.core.filtersets import AuditEntryFilterSet
 from steward.core.models import AuditEntry, Job, User
 from steward.core.permissions import Role
 from steward.core.registry import dashboard_cards, dashboard_charts
@@ -31,8 +31,13 @@ def home(request: HttpRequest) -> HttpResponse:
     for card in dashboard_cards:
         value = card.value(request.user)
         if value is not None:
-            cards.append({"label": card.label, "value": value,
-                          "url": reverse(card.url_name) if card.url_name else None})
+            cards.append(
+                {
+                    "label": card.label,
+                    "value": value,
+                    "url": reverse(card.url_name) if card.url_name else None,
+                }
+            )
     chart = None
     for make in dashboard_charts:
         chart = make(request.user)
@@ -42,10 +47,17 @@ def home(request: HttpRequest) -> HttpResponse:
     recent = []
     if permissions.can(request.user, "view", AuditEntry):
         recent = list(AuditEntry.objects.select_related("actor")[:8])
-    return render(request, "core/home.html", {
-        "title": _("Home"), "cards": cards, "chart": chart, "recent": recent,
-        "role_labels": [Role(r).label for r in sorted(roles)],
-    })
+    return render(
+        request,
+        "core/home.html",
+        {
+            "title": _("Home"),
+            "cards": cards,
+            "chart": chart,
+            "recent": recent,
+            "role_labels": [Role(r).label for r in sorted(roles)],
+        },
+    )
 
 
 @login_required
@@ -73,11 +85,7 @@ class AuditLogView(ObjectListView):
         Column("changed_fields", _("Fields")),
     ]
 
-    @property
-    def filterset_class(self) -> Any:  # type: ignore[override]
-        from steward.core.filtersets import AuditEntryFilterSet
-
-        return AuditEntryFilterSet
+    filterset_class = AuditEntryFilterSet
 
 
 class AuditEntryDetailView(ObjectDetailView):
@@ -85,12 +93,18 @@ class AuditEntryDetailView(ObjectDetailView):
     url_prefix = "audit"
     tabs = ()
     fields = [
-        Column("timestamp", _("When")), Column("get_action_display", _("Action")),
-        Column("content_type.name", _("Kind")), Column("object_id", _("Object id")),
-        Column("object_repr", _("Object")), Column("actor_name", _("Who")),
-        Column("get_origin_display", _("From")), Column("request_id", _("Request")),
-        Column("remote_addr", _("Address")), Column("changed_fields", _("Changed fields")),
-        Column("before", _("Before")), Column("after", _("After")),
+        Column("timestamp", _("When")),
+        Column("get_action_display", _("Action")),
+        Column("content_type.name", _("Kind")),
+        Column("object_id", _("Object id")),
+        Column("object_repr", _("Object")),
+        Column("actor_name", _("Who")),
+        Column("get_origin_display", _("From")),
+        Column("request_id", _("Request")),
+        Column("remote_addr", _("Address")),
+        Column("changed_fields", _("Changed fields")),
+        Column("before", _("Before")),
+        Column("after", _("After")),
     ]
 
 
@@ -105,9 +119,15 @@ def job_detail(request: HttpRequest, pk: str) -> HttpResponse:
     job = permissions.restrict(Job.objects.all(), request.user).filter(pk=pk).first()
     if job is None:
         raise Http404
-    return render(request, "core/job_detail.html", {
-        "title": job.name, "job": job, "result_json": json.dumps(job.result, indent=2),
-    })
+    return render(
+        request,
+        "core/job_detail.html",
+        {
+            "title": job.name,
+            "job": job,
+            "result_json": json.dumps(job.result, indent=2),
+        },
+    )
 
 
 class PreferencesForm(forms.ModelForm):  # type: ignore[type-arg]
@@ -123,10 +143,16 @@ def profile(request: HttpRequest) -> HttpResponse:
         services.own_profile_update(user=request.user, data=form.cleaned_data)
         messages.success(request, _("Preferences saved."))
         return redirect("profile")
-    return render(request, "core/profile.html", {
-        "title": _("Profile"), "form": form, "has_token": tokens.has_token(request.user),
-        "new_token": request.session.pop("new_token", None),
-    })
+    return render(
+        request,
+        "core/profile.html",
+        {
+            "title": _("Profile"),
+            "form": form,
+            "has_token": tokens.has_token(request.user),
+            "new_token": request.session.pop("new_token", None),
+        },
+    )
 
 
 @login_required
@@ -156,14 +182,32 @@ def readyz(request: HttpRequest) -> HttpResponse:
     except Exception as exc:
         return JsonResponse({"status": "unavailable", "database": str(exc)[:200]}, status=503)
     if pending:
-        return JsonResponse({"status": "unavailable", "pending_migrations": len(pending)}, status=503)
+        return JsonResponse(
+            {"status": "unavailable", "pending_migrations": len(pending)}, status=503
+        )
     return JsonResponse({"status": "ready"})
 
 
 def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(request, "core/error.html", {"title": _("Not allowed"),
-                                               "message": _("Your role does not allow this.")},
-                  status=403)
+    return render(
+        request,
+        "core/error.html",
+        {"title": _("Not allowed"), "message": _("Your role does not allow this.")},
+        status=403,
+    )
+
+
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """API clients get the API's error body (JSON) even for URLs no route matches."""
+    if request.path.startswith("/api/"):
+        body = {"type": "not_found", "detail": _("Not found."), "errors": {}}
+        return JsonResponse(body, status=404)
+    return render(
+        request,
+        "core/error.html",
+        {"title": _("Not found"), "message": _("There is nothing at this address.")},
+        status=404,
+    )
 
 
 __all__ = ["PermissionDenied"]

@@ -16,16 +16,24 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Model, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseRedirect,
+    StreamingHttpResponse,
+)
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
-from steward.core import permissions, services
+from steward.core import features, permissions, services
+from steward.core.customfields import definitions
 from steward.core.export import csv_response, xlsx_response
 from steward.core.models import AuditEntry
+from steward.core.ui.forms import with_custom_fields
 
 
 @dataclass(frozen=True)
@@ -86,16 +94,19 @@ class ObjectListView(StewardView):
             return requested, [("-" if requested.startswith("-") else "") + field, "-pk"]
         return "", [*(self.model._meta.ordering or []), "-pk"]
 
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def get(
+        self, request: HttpRequest, *args: Any, **kwargs: Any
+    ) -> HttpResponse | StreamingHttpResponse:
         if not permissions.can(request.user, "view", self.model):
             raise PermissionDenied
         qs = self.get_queryset()
-        filterset = self.filterset_class(request.GET, queryset=qs, request=request) if self.filterset_class else None
+        filterset = (
+            self.filterset_class(request.GET, queryset=qs, request=request)
+            if self.filterset_class
+            else None
+        )
         if filterset is not None:
-            if not filterset.is_valid():
-                qs = qs.none()
-            else:
-                qs = filterset.qs
+            qs = filterset.qs if filterset.is_valid() else qs.none()
         sort, ordering = self.sorting()
         qs = qs.order_by(*ordering)
         export = request.GET.get("export")
@@ -115,10 +126,14 @@ class ObjectListView(StewardView):
             "can_delete": permissions.can(request.user, "delete", self.model),
             "query": request.GET.copy(),
         }
-        template = "core/_list_table.html" if self.is_htmx() and request.headers.get("HX-Target") == "list-table" else self.template_name
+        template = (
+            "core/_list_table.html"
+            if self.is_htmx() and request.headers.get("HX-Target") == "list-table"
+            else self.template_name
+        )
         return render(request, template, context)
 
-    def export(self, qs: QuerySet[Any], kind: str) -> HttpResponse:
+    def export(self, qs: QuerySet[Any], kind: str) -> HttpResponse | StreamingHttpResponse:
         header = [str(c.label) for c in self.columns]
         rows = ([c.value(o) for c in self.columns] for o in qs.iterator(chunk_size=2000))
         name = str(self.model._meta.verbose_name_plural).replace(" ", "-")
@@ -135,7 +150,11 @@ class ObjectListView(StewardView):
             return HttpResponseRedirect(request.get_full_path())
         done = 0
         for obj in self.restricted("delete").filter(pk__in=ids):
-            services.object_delete(obj=obj, actor=request.user)
+            try:
+                services.object_delete(obj=obj, actor=request.user)
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+                continue
             done += 1
         messages.success(request, _("Deleted %(n)s objects.") % {"n": done})
         return HttpResponseRedirect(request.get_full_path())
@@ -164,10 +183,14 @@ class ObjectDetailView(StewardView):
             "object": obj,
             "title": str(obj),
             "fields": [(c.label, c.value(obj)) for c in self.fields],
-            "custom_fields": getattr(obj, "custom_fields", {}) or {},
+            "custom_fields": [
+                (d.label, (getattr(obj, "custom_fields", None) or {}).get(d.name))
+                for d in definitions(self.model)
+            ],
             "url_prefix": self.url_prefix,
             "content_type_id": ct.pk,
             "tabs": self.tabs,
+            "tags": features.tags_of(obj),
             "can_change": permissions.can(request.user, "change", obj),
             "can_delete": permissions.can(request.user, "delete", obj),
             **self.extra_context(obj),
@@ -192,24 +215,31 @@ class ObjectEditView(StewardView):
     def render_form(self, form: forms.ModelForm[Any], obj: Any, status: int = 200) -> HttpResponse:
         verbose = self.model._meta.verbose_name
         title = _("Edit %(obj)s") % {"obj": obj} if obj else _("New %(model)s") % {"model": verbose}
-        return render(self.request, self.template_name,
-                      {"form": form, "object": obj, "title": title, "url_prefix": self.url_prefix},
-                      status=status)
+        return render(
+            self.request,
+            self.template_name,
+            {"form": form, "object": obj, "title": title, "url_prefix": self.url_prefix},
+            status=status,
+        )
+
+    def get_form_class(self) -> Any:
+        return with_custom_fields(self.form_class)
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         obj = self.get_object()
         if obj is None and not permissions.can(request.user, "add", self.model):
             raise PermissionDenied
-        return self.render_form(self.form_class(instance=obj), obj)
+        return self.render_form(self.get_form_class()(instance=obj), obj)
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         obj = self.get_object()
         if obj is None and not permissions.can(request.user, "add", self.model):
             raise PermissionDenied
-        form = self.form_class(request.POST, instance=obj)
+        form = self.get_form_class()(request.POST, instance=obj)
         if not form.is_valid():
             return self.render_form(form, obj, status=400)
-        data = {name: form.cleaned_data[name] for name in form.fields if name in form.cleaned_data}
+        names = [*form._meta.fields, "custom_fields"]
+        data = {name: form.cleaned_data[name] for name in names if name in form.cleaned_data}
         try:
             if obj is None:
                 saved = services.object_create(model=self.model, data=data, actor=request.user)
@@ -234,7 +264,11 @@ class ObjectDeleteView(StewardView):
             obj = self.restricted("delete").get(pk=kwargs["pk"])
         except (self.model.DoesNotExist, ValueError):
             raise Http404 from None
-        services.object_delete(obj=obj, actor=request.user)
+        try:
+            services.object_delete(obj=obj, actor=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return HttpResponseRedirect(reverse(f"{self.url_prefix}_detail", kwargs={"pk": obj.pk}))
         messages.success(request, _("Deleted %(obj)s.") % {"obj": obj})
         return HttpResponseRedirect(reverse(f"{self.url_prefix}_list"))
 
@@ -245,7 +279,9 @@ class ObjectHistoryView(ObjectDetailView):
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         obj = self.get_object()
         ct = ContentType.objects.get_for_model(obj)
-        entries = AuditEntry.objects.filter(content_type=ct, object_id=str(obj.pk)).select_related("actor")[:200]
+        entries = AuditEntry.objects.filter(content_type=ct, object_id=str(obj.pk)).select_related(
+            "actor"
+        )[:200]
         return render(request, "core/_history.html", {"entries": entries})
 
 

@@ -36,9 +36,27 @@ class PersonSerializer(StrictSerializer):
 
     class Meta:
         model = Person
-        fields = ["id", "first_name", "last_name", "email", "phone", "kind", "organisation",
-                  "organisation_name", "department", "location", "manager", "job_title",
-                  "employee_number", "is_active", "away_until", "has_login", *COMMON]
+        fields = [
+            "id",
+            "first_name",
+            "last_name",
+            "email",
+            "phone",
+            "kind",
+            "organisation",
+            "organisation_name",
+            "department",
+            "location",
+            "manager",
+            "job_title",
+            "employee_number",
+            "time_zone",
+            "language",
+            "is_active",
+            "away_until",
+            "has_login",
+            *COMMON,
+        ]
 
     def get_has_login(self, obj: Person) -> bool:
         return obj.user_id is not None

@@ -1,5 +1,12 @@
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers as drf
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
 from steward.core.api.viewsets import StewardViewSet
-from steward.org import filtersets
+from steward.core.permissions import Role
+from steward.org import filtersets, services
 from steward.org.api import serializers
 from steward.org.models import CostCenter, Department, Location, Organisation, Person, Team
 
@@ -32,12 +39,28 @@ class DepartmentViewSet(StewardViewSet):
     ordering_fields = ["name"]
 
 
+class GrantLoginSerializer(drf.Serializer):  # type: ignore[type-arg]
+    username = drf.SlugField(max_length=150)
+    roles = drf.ListField(child=drf.ChoiceField(choices=Role.choices), allow_empty=False)
+
+
 class PersonViewSet(StewardViewSet):
     queryset = Person.objects.all()
     serializer_class = serializers.PersonSerializer
     filterset_class = filtersets.PersonFilterSet
     list_select_related = ("organisation",)
     ordering_fields = ["last_name", "first_name", "created_at"]
+
+    @extend_schema(request=GrantLoginSerializer, responses={200: serializers.PersonSerializer})
+    @action(detail=True, methods=["post"], url_path="grant-login")
+    def grant_login(self, request: Request, pk: str | None = None) -> Response:
+        """Give this person a login with roles (administrators only)."""
+        person = self.get_object()
+        payload = GrantLoginSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        services.person_grant_login(person=person, actor=request.user, **payload.validated_data)
+        person.refresh_from_db()
+        return Response(serializers.PersonSerializer(person).data)
 
 
 class TeamViewSet(StewardViewSet):

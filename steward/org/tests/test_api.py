@@ -25,8 +25,10 @@ def test_customer_contact_sees_only_own_organisation_people(api, org_world):
 
 def test_customer_contact_cannot_create_people(api, org_world):
     client = api(org_world["users"]["acme_contact"])
-    response = client.post("/api/org/people/", {"first_name": "X", "last_name": "Y",
-                                                "organisation": org_world["acme"].pk})
+    response = client.post(
+        "/api/org/people/",
+        {"first_name": "X", "last_name": "Y", "organisation": org_world["acme"].pk},
+    )
     assert response.status_code == 403
     assert response.json()["type"] == "permission_denied"
 
@@ -42,13 +44,19 @@ def test_agent_creates_person_and_the_write_is_audited_with_origin_and_actor(api
     agent = org_world["users"][Role.AGENT]
     response = api(agent).post(
         "/api/org/people/",
-        {"first_name": "Ada", "last_name": "Lovelace", "email": "ada@acme.example",
-         "organisation": org_world["acme"].pk, "kind": "contact"},
+        {
+            "first_name": "Ada",
+            "last_name": "Lovelace",
+            "email": "ada@acme.example",
+            "organisation": org_world["acme"].pk,
+            "kind": "contact",
+        },
         HTTP_X_REQUEST_ID="req-42",
     )
     assert response.status_code == 201, response.content
-    entry = AuditEntry.objects.get(object_id=str(response.json()["id"]), action="create",
-                                   content_type__model="person")
+    entry = AuditEntry.objects.get(
+        object_id=str(response.json()["id"]), action="create", content_type__model="person"
+    )
     assert (entry.actor, entry.origin, entry.request_id) == (agent, "api", "req-42")
     assert entry.after["email"] == "ada@acme.example"
     assert entry.remote_addr == "127.0.0.1"
@@ -76,8 +84,9 @@ def test_unknown_field_and_wrong_type_answer_400_with_field_errors(api, org_worl
 
 def test_malformed_json_answers_400(api, org_world):
     client = api(org_world["users"][Role.ADMIN])
-    response = client.generic("POST", "/api/org/organisations/", "{not json",
-                              content_type="application/json")
+    response = client.generic(
+        "POST", "/api/org/organisations/", "{not json", content_type="application/json"
+    )
     assert response.status_code == 400
     assert response.json()["type"] == "parse_error"
 
@@ -103,12 +112,19 @@ def test_customer_contact_cannot_move_person_to_another_organisation(api, org_wo
     contact = org_world["users"]["acme_contact"]
     me = Person.objects.get(user=contact)
     original = permissions.policy_for(Person)
-    permissions.register(Person, Policy(view=original.view, add=original.add,
-                                        change=original.change | {Role.CUSTOMER},
-                                        tenant_field="organisation_id"))
+    permissions.register(
+        Person,
+        Policy(
+            view=original.view,
+            add=original.add,
+            change=original.change | {Role.CUSTOMER},
+            tenant_field="organisation_id",
+        ),
+    )
     try:
-        response = api(contact).patch(f"/api/org/people/{me.pk}/",
-                                      {"organisation": org_world["globex"].pk})
+        response = api(contact).patch(
+            f"/api/org/people/{me.pk}/", {"organisation": org_world["globex"].pk}
+        )
     finally:
         permissions.register(Person, original)
     assert response.status_code == 403
@@ -119,30 +135,38 @@ def test_customer_contact_cannot_move_person_to_another_organisation(api, org_wo
 def test_bulk_create_is_all_or_nothing_with_errors_by_index(api, org_world):
     client = api(org_world["users"][Role.ADMIN])
     before = Organisation.objects.count()
-    response = client.post("/api/org/organisations/bulk/",
-                           [{"name": "Bulk One"}, {"name": ""}, {"name": "Bulk Three"}], format="json")
+    response = client.post(
+        "/api/org/organisations/bulk/",
+        [{"name": "Bulk One"}, {"name": ""}, {"name": "Bulk Three"}],
+        format="json",
+    )
     assert response.status_code == 400
     assert list(response.json()["errors"]) == ["1"]
     assert Organisation.objects.count() == before
-    response = client.post("/api/org/organisations/bulk/",
-                           [{"name": "Bulk One"}, {"name": "Bulk Two"}], format="json")
+    response = client.post(
+        "/api/org/organisations/bulk/", [{"name": "Bulk One"}, {"name": "Bulk Two"}], format="json"
+    )
     assert response.status_code == 200 and len(response.json()) == 2
 
 
 def test_bulk_update_by_id(api, org_world):
     client = api(org_world["users"][Role.ADMIN])
     acme = org_world["acme"]
-    response = client.post("/api/org/organisations/bulk/",
-                           [{"id": acme.pk, "notes": "key account"}], format="json")
+    response = client.post(
+        "/api/org/organisations/bulk/", [{"id": acme.pk, "notes": "key account"}], format="json"
+    )
     assert response.status_code == 200, response.content
     acme.refresh_from_db()
     assert acme.notes == "key account"
 
 
-def test_people_list_query_count_does_not_grow_with_rows(api, org_world, django_assert_max_num_queries):
+def test_people_list_query_count_does_not_grow_with_rows(
+    api, org_world, django_assert_max_num_queries
+):
     internal = org_world["internal"]
-    Person.objects.bulk_create([Person(first_name=f"P{i}", last_name="L", organisation=internal)
-                                for i in range(60)])
+    Person.objects.bulk_create(
+        [Person(first_name=f"P{i}", last_name="L", organisation=internal) for i in range(60)]
+    )
     client = api(org_world["users"][Role.ADMIN])
     with query_budget(8):
         response = client.get("/api/org/people/?page_size=100")
@@ -151,8 +175,9 @@ def test_people_list_query_count_does_not_grow_with_rows(api, org_world, django_
 
 def test_cursor_pagination_walks_every_row_once(api, org_world):
     internal = org_world["internal"]
-    Person.objects.bulk_create([Person(first_name=f"P{i}", last_name="L", organisation=internal)
-                                for i in range(25)])
+    Person.objects.bulk_create(
+        [Person(first_name=f"P{i}", last_name="L", organisation=internal) for i in range(25)]
+    )
     client = api(org_world["users"][Role.ADMIN])
     url, seen = "/api/org/people/?page_size=10", []
     while url:

@@ -1,10 +1,11 @@
 import getpass
 import os
+from typing import Any
 
 from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from steward.core.models import User
@@ -14,11 +15,11 @@ from steward.core.permissions import Role
 class Command(BaseCommand):
     help = "Create (or reset) an administrator. Password from STEWARD_ADMIN_PASSWORD or a prompt."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("username")
         parser.add_argument("--email", default="")
 
-    def handle(self, *args, username, email, **options):
+    def handle(self, *args: Any, username: str, email: str, **options: Any) -> None:
         password = os.environ.get("STEWARD_ADMIN_PASSWORD")
         if not password:
             if not os.isatty(0):

@@ -1,6 +1,8 @@
 import os
+from typing import Any
+
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 
 
 def default_workers() -> int:
@@ -13,13 +15,21 @@ def default_workers() -> int:
 class Command(BaseCommand):
     help = "Run the production web server (gunicorn, several workers, static files)."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument("--workers", type=int, default=None)
         parser.add_argument("--threads", type=int, default=1)
 
-    def handle(self, *args, host, port, workers, threads, **options):
+    def handle(
+        self,
+        *args: Any,
+        host: str,
+        port: int,
+        workers: int | None,
+        threads: int,
+        **options: Any,
+    ) -> None:
         from gunicorn.app.base import BaseApplication
 
         call_command("collectstatic", interactive=False, verbosity=0)
@@ -27,24 +37,28 @@ class Command(BaseCommand):
 
         workers = workers or default_workers()
         config = {
-            "bind": f"{host}:{port}", "workers": workers, "threads": threads,
-            "accesslog": "-", "timeout": 60, "graceful_timeout": 10,
+            "bind": f"{host}:{port}",
+            "workers": workers,
+            "threads": threads,
+            "accesslog": "-",
+            "timeout": 60,
+            "graceful_timeout": 10,
             "child_exit": _child_exit,
         }
 
         class Server(BaseApplication):
-            def load_config(self):
+            def load_config(self) -> None:
                 for key, value in config.items():
                     self.cfg.set(key, value)
 
-            def load(self):
+            def load(self) -> Any:
                 return application
 
         self.stdout.write(f"Steward serving on http://{host}:{port}/ with {workers} workers")
         Server().run()
 
 
-def _child_exit(server, worker):
+def _child_exit(server: Any, worker: Any) -> None:
     from prometheus_client import multiprocess
 
-    multiprocess.mark_process_dead(worker.pid)
+    multiprocess.mark_process_dead(worker.pid)  # type: ignore[no-untyped-call]

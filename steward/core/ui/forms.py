@@ -1,0 +1,58 @@
+"""Form helpers shared by every app: custom field inputs added to any model form."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from steward.core.customfields import definitions
+
+FIELD_TYPES: dict[str, Any] = {
+    "text": lambda d: forms.CharField(max_length=1000),
+    "integer": lambda d: forms.IntegerField(),
+    "decimal": lambda d: forms.DecimalField(max_digits=20, decimal_places=6),
+    "boolean": lambda d: forms.BooleanField(),
+    "date": lambda d: forms.DateField(widget=forms.DateInput(attrs={"type": "date"})),
+    "choice": lambda d: forms.ChoiceField(choices=[("", "—")] + [(c, c) for c in d.choices]),
+    "url": lambda d: forms.URLField(assume_scheme="https"),
+}
+PREFIX = "cf_"
+
+
+def with_custom_fields(form_class: type[forms.ModelForm[Any]]) -> type[forms.ModelForm[Any]]:
+    """A subclass of ``form_class`` with one input per custom field of its model; their values
+    are gathered into ``cleaned_data["custom_fields"]``."""
+    model = form_class._meta.model
+
+    class CustomFieldsForm(form_class):  # type: ignore[valid-type,misc]
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self._custom = definitions(model)
+            current = (getattr(self.instance, "custom_fields", None) or {}) if self.instance else {}
+            for d in self._custom:
+                field = FIELD_TYPES[d.type](d)
+                field.required = d.required and d.type != "boolean"
+                field.label, field.help_text = d.label, d.help_text
+                field.initial = current.get(d.name)
+                self.fields[PREFIX + d.name] = field
+
+        def clean(self) -> dict[str, Any]:
+            cleaned: dict[str, Any] = super().clean() or {}
+            values = dict(getattr(self.instance, "custom_fields", None) or {})
+            for d in self._custom:
+                value = cleaned.pop(PREFIX + d.name, None)
+                if value in (None, ""):
+                    values.pop(d.name, None)
+                else:
+                    values[d.name] = (
+                        value.isoformat()
+                        if hasattr(value, "isoformat")
+                        else (str(value) if d.type == "decimal" else value)
+                    )
+            if self._custom:
+                cleaned["custom_fields"] = values
+            return cleaned
+
+    CustomFieldsForm.__name__ = form_class.__name__
+    return CustomFieldsForm
