@@ -137,7 +137,12 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "steward_cache",
-    }
+    },
+    "throttle": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "steward-throttle",
+        "OPTIONS": {"MAX_ENTRIES": 100000},
+    },
 }
 
 SESSION_COOKIE_HTTPONLY = True
@@ -191,8 +196,8 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "steward.core.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "steward.core.api.errors.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.UserRateThrottle",
-        "rest_framework.throttling.AnonRateThrottle",
+        "steward.core.api.throttling.UserThrottle",
+        "steward.core.api.throttling.AnonThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "user": env.get("STEWARD_API_RATE", "1200/min"),

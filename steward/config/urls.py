@@ -5,7 +5,7 @@ from rest_framework.routers import SimpleRouter
 
 from steward.core.api import views as core_api
 from steward.core.metrics import metrics_view
-from steward.core.ui import features, pages
+from steward.core.ui import features, lookup, pages
 
 core_router = SimpleRouter()
 core_router.register("audit", core_api.AuditEntryViewSet)
@@ -67,6 +67,7 @@ urlpatterns = [
         "objects/<int:content_type_id>/<str:pk>/<slug:tab>/", features.object_tab, name="object_tab"
     ),
     path("attachments/<int:pk>/", features.attachment_download, name="attachment_download"),
+    path("lookup/<int:content_type_id>/", lookup.lookup_options, name="lookup_options"),
     path("admin/", include("steward.core.ui.admin")),
     path("org/", include("steward.org.urls")),
     path("integrations/", include("steward.integrations.urls")),

@@ -7,6 +7,7 @@ Services, API, UI, tasks and commands all save through the ORM; signal handlers 
 
 from __future__ import annotations
 
+import copy
 import json
 from collections.abc import Iterable
 from typing import Any
@@ -26,18 +27,37 @@ def _is_audited(model: type[models.Model]) -> bool:
     return issubclass(model, AuditedModel) and not model._meta.abstract
 
 
-def snapshot(instance: models.Model) -> dict[str, Any]:
+def raw_values(field_names: Iterable[str], values: Iterable[Any]) -> dict[str, Any]:
+    """Values as loaded from the database; mutable ones copied so in-place edits show."""
+    return {
+        name: copy.deepcopy(value) if isinstance(value, (dict, list)) else value
+        for name, value in zip(field_names, values, strict=True)
+    }
+
+
+def before(instance: models.Model) -> dict[str, Any] | None:
+    """The recorded state of a row before this save: the last audited snapshot, or the
+    values it was loaded with."""
+    known = instance.__dict__.get("_audit_before")
+    if known is not None:
+        return known
+    raw = instance.__dict__.get("_audit_raw")
+    return None if raw is None else snapshot(instance, raw)
+
+
+def snapshot(instance: models.Model, values: dict[str, Any] | None = None) -> dict[str, Any]:
     """JSON-safe values of the concrete fields, secrets masked, excluded fields left out."""
     exclude = set(getattr(instance, "audit_exclude", ()))
+    source = instance.__dict__ if values is None else values
     data: dict[str, Any] = {}
     for f in instance._meta.concrete_fields:
-        if f.name in exclude or f.attname not in instance.__dict__:
+        if f.name in exclude or f.attname not in source:
             continue
-        value = getattr(instance, f.attname)
+        value = source[f.attname]
         if value is not None and any(s in f.name for s in SECRET_NAMES):
             value = MASK
         elif isinstance(f, models.FileField):
-            value = value.name if value else None
+            value = getattr(value, "name", value) or None
         data[f.attname] = value
     result: dict[str, Any] = json.loads(json.dumps(data, cls=DjangoJSONEncoder))
     return result
@@ -80,10 +100,10 @@ def on_post_save(sender: type[models.Model], instance: Any, created: bool, **kw:
     if kw.get("raw") or not _is_audited(sender):
         return
     after = snapshot(instance)
-    before = None if created else getattr(instance, "_audit_before", None)
-    if not created and before is not None and not diff(before, after):
+    prior = None if created else before(instance)
+    if not created and prior is not None and not diff(prior, after):
         return
-    _entry(instance, "create" if created else "update", before, after).save()
+    _entry(instance, "create" if created else "update", prior, after).save()
     instance._audit_before = after
 
 

@@ -2,6 +2,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from steward.core.ui.lookup import LookupSelect
 from steward.org.models import (
     CostCenter,
     Department,
@@ -36,6 +37,9 @@ class OrganisationFilterSet(SearchFilterSet):
 class PersonFilterSet(SearchFilterSet):
     search_fields = ("first_name", "last_name", "email", "job_title")
     kind = django_filters.ChoiceFilter(choices=PersonKind.choices)
+    manager = django_filters.ModelChoiceFilter(
+        queryset=Person.objects.all(), widget=LookupSelect(Person), label=_("Manager")
+    )
     has_login = django_filters.BooleanFilter(
         field_name="user", lookup_expr="isnull", exclude=True, label=_("Has a login")
     )

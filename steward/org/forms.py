@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from steward.core.permissions import Role
+from steward.core.ui.lookup import LookupSelect, LookupSelectMultiple
 from steward.org.models import CostCenter, Department, Location, Organisation, Person, Team
 
 
@@ -49,13 +50,17 @@ class PersonForm(forms.ModelForm):
             "is_active",
             "away_until",
         ]
-        widgets = {"away_until": forms.DateInput(attrs={"type": "date"})}
+        widgets = {
+            "away_until": forms.DateInput(attrs={"type": "date"}),
+            "manager": LookupSelect(Person),
+        }
 
 
 class TeamForm(forms.ModelForm):
     class Meta:
         model = Team
         fields = ["organisation", "name", "email", "description", "lead", "members"]
+        widgets = {"lead": LookupSelect(Person), "members": LookupSelectMultiple(Person)}
 
 
 class GrantLoginForm(forms.Form):

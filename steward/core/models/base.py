@@ -56,5 +56,6 @@ class AuditedModel(TimeStampedModel):
     @classmethod
     def from_db(cls, db: Any, field_names: Any, values: Any) -> Any:
         instance = super().from_db(db, field_names, values)
-        instance._audit_before = audit.snapshot(instance)  # type: ignore[attr-defined]
+        # Raw loaded values; serialised only if the row is saved (lists read many rows).
+        instance._audit_raw = audit.raw_values(field_names, values)  # type: ignore[attr-defined]
         return instance
