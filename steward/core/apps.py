@@ -28,16 +28,15 @@ class CoreConfig(AppConfig):
         from steward.core import registry
 
         section = _("Administration")
-        registry.register_menu(section, _("Audit log"), "audit_list", model=AuditEntry)
-        registry.register_menu(section, _("Background jobs"), "job_list", model=Job)
-        registry.register_menu(section, _("Schedules"), "core:schedule_list", model=Schedule)
-        registry.register_menu(
-            section,
-            _("Custom fields"),
-            "core:customfielddefinition_list",
-            model=CustomFieldDefinition,
-        )
-        registry.register_menu(section, _("Tags"), "core:tag_list", model=Tag)
+        admin_menu = [
+            (_("Audit log"), "audit_list", AuditEntry),
+            (_("Background jobs"), "job_list", Job),
+            (_("Schedules"), "core:schedule_list", Schedule),
+            (_("Custom fields"), "core:customfielddefinition_list", CustomFieldDefinition),
+            (_("Tags"), "core:tag_list", Tag),
+        ]
+        for label, url_name, model in admin_menu:
+            registry.register_menu(section, label, url_name, model=model, section_order=90)
         admin_only = frozenset({Role.ADMIN})
         permissions.register(User, Policy(view=STAFF, add=admin_only, change=admin_only))
         permissions.register(
@@ -56,12 +55,7 @@ class CoreConfig(AppConfig):
             )
         permissions.register(
             Job,
-            Policy(
-                view=EVERYONE,
-                add=EVERYONE,
-                change=admin_only,
-                scope=_own_jobs,
-            ),
+            Policy(view=STAFF, add=STAFF, change=admin_only, scope=_own_jobs),
         )
 
 

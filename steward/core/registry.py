@@ -36,21 +36,28 @@ def register_demo(name: str, loader: Callable[..., Any], *, order: int = 100) ->
 
 @dataclass(frozen=True)
 class MenuItem:
-    section: str
+    section: Any
     label: Any
     url_name: str
     model: type[models.Model] | None = None
     """Shown only to users who may view this model."""
+    section_order: int = 50
 
 
 menu_items: list[MenuItem] = []
 
 
 def register_menu(
-    section: str, label: Any, url_name: str, *, model: type[models.Model] | None = None
+    section: Any,
+    label: Any,
+    url_name: str,
+    *,
+    model: type[models.Model] | None = None,
+    section_order: int = 50,
 ) -> None:
     if all(m.url_name != url_name for m in menu_items):
-        menu_items.append(MenuItem(section, label, url_name, model))
+        menu_items.append(MenuItem(section, label, url_name, model, section_order))
+        menu_items.sort(key=lambda m: m.section_order)
 
 
 @dataclass(frozen=True)

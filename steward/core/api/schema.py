@@ -24,6 +24,10 @@ ERROR_STATUSES = {
     "415": "Unsupported media type.",
     "429": "Too many requests; retry later.",
 }
+# Answered by the web server (gunicorn) before Django sees the request, so not in our format.
+SERVER_STATUSES = {
+    "414": "Request line (path and query string) longer than the web server accepts.",
+}
 
 
 class AutoSchema(BaseAutoSchema):
@@ -43,5 +47,10 @@ def add_error_responses(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]
             for code, text in ERROR_STATUSES.items():
                 operation["responses"].setdefault(
                     code, {"description": text, "content": {"application/json": {"schema": ref}}}
+                )
+            for code, text in SERVER_STATUSES.items():
+                operation["responses"].setdefault(
+                    code,
+                    {"description": text, "content": {"text/html": {"schema": {"type": "string"}}}},
                 )
     return result

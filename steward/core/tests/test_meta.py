@@ -13,10 +13,13 @@ from steward.core.models import AuditedModel, AuditedQuerySet
 # Models that are deliberately not audited row by row, and why. Adding one here needs a reason.
 AUDIT_EXEMPT = {
     "core.AuditEntry": "the audit log itself; append-only",
-    "core.Job": "progress and log lines written many times a second; the objects a job changes are audited",
-    "integrations.WebhookDelivery": "delivery log written by the sending task on every attempt; subscriptions are audited",
+    "core.Job": "progress and log lines written many times a second; what a job changes is audited",
+    "integrations.WebhookDelivery": "delivery log written on every attempt; webhooks are audited",
     "notifications.Notification": "a high-volume per-user log written by the system",
-    "notifications.InboundMessage": "mail from outside (spam and bounce floods included); who re-processed or discarded it is stored on the row",
+    "notifications.InboundMessage": (
+        "mail from outside (spam and bounce floods included); who re-processed or discarded it "
+        "is stored on the row"
+    ),
 }
 # Platform tables of libraries we use, not Steward data.
 FOREIGN_APPS = {

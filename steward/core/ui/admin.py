@@ -45,7 +45,7 @@ class CustomFieldForm(forms.ModelForm):  # type: ignore[type-arg]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["content_type"].queryset = _customisable()
+        self.fields["content_type"].queryset = _customisable()  # type: ignore[attr-defined]
         self.fields["content_type"].label = _("Applies to")
         if self.instance and self.instance.pk:
             self.initial["choices"] = "\n".join(self.instance.choices or [])
