@@ -77,7 +77,7 @@ class ApprovalRequest(AuditedModel):
     )
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
 
-    objects = ApprovalRequestQuerySet.as_manager()  # type: ignore[misc,assignment]
+    objects = ApprovalRequestQuerySet.as_manager()  # type: ignore[misc]
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -191,7 +191,7 @@ class Delegation(AuditedModel):
     start = models.DateField(_("from"))
     end = models.DateField(_("until"), null=True, blank=True)
 
-    objects = DelegationQuerySet.as_manager()  # type: ignore[misc,assignment]
+    objects = DelegationQuerySet.as_manager()  # type: ignore[misc]
 
     class Meta:
         ordering = ["-start", "-pk"]

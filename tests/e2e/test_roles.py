@@ -14,8 +14,13 @@ EXPECTED = {
     "it_manager": ([*ORG_MENU, "Audit log"], [], 7, 200),
     "agent": (ORG_MENU, ["Audit log"], 7, 403),
     "asset_manager": (ORG_MENU, ["Audit log"], 7, 403),
-    "employee": (["People", "Teams", "Organisations"], ["Audit log"], 5, 403),
-    "acme_contact": (["People", "Organisations"], ["Teams", "Departments", "Audit log"], 1, 403),
+    "employee": (["People", "Teams", "Organisations"], ["Audit log", "Background jobs"], 5, 403),
+    "acme_contact": (
+        ["People", "Organisations"],
+        ["Teams", "Departments", "Audit log", "Background jobs"],
+        1,
+        403,
+    ),
 }
 
 
