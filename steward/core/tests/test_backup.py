@@ -6,6 +6,7 @@ folder and database, as an administrator would.
 
 from __future__ import annotations
 
+import datetime
 import io
 import json
 import os
@@ -24,7 +25,7 @@ from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.db import connection
-from django.db.models import JSONField
+from django.db.models import BooleanField, DateTimeField, JSONField, UUIDField
 
 from conftest import require_service
 from steward.core.backup import MANIFEST, BackupError, backup_create
@@ -84,14 +85,28 @@ def _rows(cursor: Any, model: Any) -> list[tuple[Any, ...]]:
     columns = ", ".join(f'"{f.column}"' for f in model._meta.local_concrete_fields)
     pk = model._meta.pk.column
     cursor.execute(f'SELECT {columns} FROM "{model._meta.db_table}" ORDER BY "{pk}"')  # noqa: S608
-    # JSON columns compare by value: the archive keeps keys sorted, as PostgreSQL's jsonb does.
-    is_json = [isinstance(f, JSONField) for f in model._meta.local_concrete_fields]
+    fields = model._meta.local_concrete_fields
     return [
-        tuple(
-            json.loads(v) if j and v is not None else v for v, j in zip(row, is_json, strict=True)
-        )
-        for row in cursor.fetchall()
+        tuple(_value(f, v) for f, v in zip(fields, row, strict=True)) for row in cursor.fetchall()
     ]
+
+
+def _value(field: Any, value: Any) -> Any:
+    """A column value as Python sees it, whichever engine stored it: JSON by value (the
+    archive keeps keys sorted, as PostgreSQL's jsonb does), times as UTC, booleans as bool."""
+    if value is None:
+        return None
+    if isinstance(field, JSONField):
+        return json.loads(value) if isinstance(value, str) else value
+    if isinstance(field, DateTimeField):
+        if isinstance(value, str):
+            value = datetime.datetime.fromisoformat(value)
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=datetime.UTC)
+        return value.astimezone(datetime.UTC)
+    if isinstance(field, (BooleanField, UUIDField)):
+        return field.to_python(value)
+    return value
 
 
 @pytest.fixture
