@@ -58,6 +58,9 @@ class ApprovalsConfig(AppConfig):
         event_register(services.EVENT_APPROVAL_NEEDED, _("Approval needed from you"))
         event_register(services.EVENT_REMINDER, _("Reminder of an approval waiting for you"))
         event_register(services.EVENT_DECIDED, _("Your approval request was decided"))
+        from steward.approvals import demo
+
+        registry.register_demo("approvals", demo.load, order=40)
         mail.register_mail_handler(
             "approvals.reply", mailreply.is_approval_reply, mailreply.handle_reply
         )

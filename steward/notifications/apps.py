@@ -52,7 +52,12 @@ class NotificationsConfig(AppConfig):
             _("Mail quarantine"),
             "notifications:quarantine",
             model=InboundMessage,
+            section_order=90,
         )
+        from steward.notifications import demo
+
+        services.event_register("platform.welcome", _("Welcome and announcements"))
+        registry.register_demo("notifications", demo.load, order=90)
 
 
 def _own(field):  # type: ignore[no-untyped-def]
