@@ -61,6 +61,16 @@ class ApprovalsConfig(AppConfig):
         from steward.approvals import demo
 
         registry.register_demo("approvals", demo.load, order=40)
+        from steward.approvals import selectors
+
+        registry.register_card(
+            registry.DashboardCard(
+                _("Waiting for my approval"),
+                lambda user: len(selectors.approval_pending_for(user=user)),
+                "approvals:mine",
+                order=1,
+            )
+        )
         mail.register_mail_handler(
             "approvals.reply", mailreply.is_approval_reply, mailreply.handle_reply
         )

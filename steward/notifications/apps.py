@@ -58,6 +58,16 @@ class NotificationsConfig(AppConfig):
 
         services.event_register("platform.welcome", _("Welcome and announcements"))
         registry.register_demo("notifications", demo.load, order=90)
+        from steward.notifications import selectors
+
+        registry.register_card(
+            registry.DashboardCard(
+                _("Unread notifications"),
+                selectors.unread_count,
+                "notifications:inbox",
+                order=2,
+            )
+        )
 
 
 def _own(field):  # type: ignore[no-untyped-def]
