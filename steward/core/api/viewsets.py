@@ -35,6 +35,14 @@ class StewardViewSet(viewsets.ModelViewSet):  # type: ignore[type-arg]
             qs = qs.prefetch_related(*self.list_prefetch_related)
         return permissions.restrict(qs, self.request.user, "view")
 
+    def filter_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        """List filters narrow lists only. DRF also runs them on detail, update and delete,
+        building a filter form per request for nothing; rows are already narrowed by
+        ``restrict`` in ``get_queryset``."""
+        if self.action != "list":
+            return queryset
+        return super().filter_queryset(queryset)
+
     # Adapters to services: the only write paths.
     def create_object(self, data: dict[str, Any]) -> Model:
         model = self.get_queryset().model

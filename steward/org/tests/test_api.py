@@ -204,3 +204,19 @@ def test_user_creates_and_revokes_own_token(api, org_world):
     assert fresh.get("/api/org/people/").status_code == 200
     assert fresh.delete("/api/core/token/").status_code == 204
     assert fresh.get("/api/org/people/").status_code == 401
+
+
+def test_serializer_fields_are_built_once_but_never_shared():
+    from steward.org.api.serializers import PersonSerializer
+
+    first, second = PersonSerializer().fields, PersonSerializer().fields
+    assert list(first) == list(second)
+    assert first["email"] is not second["email"]
+    assert first["email"].parent is not second["email"].parent
+
+
+def test_list_filters_do_not_apply_to_detail(api, org_world):
+    """A bad list filter on a detail URL is ignored, not a 400: detail reads by id."""
+    person = Person.objects.first()
+    response = api(org_world["users"][Role.ADMIN]).get(f"/api/org/people/{person.pk}/?kind=zzz")
+    assert response.status_code == 200
