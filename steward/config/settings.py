@@ -193,7 +193,7 @@ REST_FRAMEWORK = {
         "steward.core.api.filters.FilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
-    "DEFAULT_SCHEMA_CLASS": "steward.core.api.schema.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "steward.core.api.errors.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
         "steward.core.api.throttling.UserThrottle",

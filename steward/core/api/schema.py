@@ -2,8 +2,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.openapi import AutoSchema as BaseAutoSchema
-
 ERROR_COMPONENT = {
     "type": "object",
     "required": ["type", "detail", "errors"],
@@ -29,9 +27,6 @@ SERVER_STATUSES = {
     "414": "Request line (path and query string) longer than the web server accepts.",
 }
 
-
-class AutoSchema(BaseAutoSchema):
-    pass
 
 
 def add_error_responses(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
