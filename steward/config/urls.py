@@ -62,7 +62,7 @@ urlpatterns = [
     path("audit/", pages.AuditLogView.as_view(), name="audit_list"),
     path("audit/<int:pk>/", pages.AuditEntryDetailView.as_view(), name="audit_detail"),
     path("jobs/", pages.jobs_page, name="job_list"),
-    path("jobs/<str:pk>/", pages.job_detail, name="job_detail"),
+    path("jobs/<uuid:pk>/", pages.job_detail, name="job_detail"),
     path(
         "objects/<int:content_type_id>/<str:pk>/<slug:tab>/", features.object_tab, name="object_tab"
     ),

@@ -74,3 +74,21 @@ def test_team_members_are_saved_from_the_lookup_multiple_select(org_world):
     assert response.status_code == 302, response.content
     team = Team.objects.get(name="Network")
     assert set(team.members.all()) == set(people) and team.lead == people[0]
+
+
+def test_lookup_of_unknown_or_unsearchable_kind_is_404(org_world):
+    client = login(org_world["users"][Role.ADMIN])
+    assert client.get("/lookup/999999/", {"lookup": "x"}).status_code == 404
+    session_ct = ContentType.objects.get(app_label="sessions")
+    assert client.get(f"/lookup/{session_ct.pk}/", {"lookup": "x"}).status_code == 404
+
+
+def test_object_tab_of_unknown_kind_or_object_is_404(org_world):
+    client = login(org_world["users"][Role.ADMIN])
+    assert client.get("/objects/999999/1/history/").status_code == 404
+    ct = ContentType.objects.get_for_model(Person)
+    assert client.get(f"/objects/{ct.pk}/999999/history/").status_code == 404
+    assert client.get(f"/objects/{ct.pk}/abc/history/").status_code == 404
+    assert client.get(f"/objects/{ct.pk}/1/nonsense/").status_code == 404
+    session_ct = ContentType.objects.get(app_label="sessions")
+    assert client.get(f"/objects/{session_ct.pk}/x/history/").status_code == 404

@@ -28,7 +28,6 @@ SERVER_STATUSES = {
 }
 
 
-
 def add_error_responses(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
     """Document the shared error body on every operation, so clients (and schemathesis)
     can rely on it."""

@@ -26,7 +26,10 @@ def _target(request: HttpRequest, content_type_id: int, pk: str, action: str = "
         qs = permissions.restrict(model._default_manager.all(), request.user, action)
     except LookupError:
         raise Http404 from None
-    obj = qs.filter(pk=pk).first()
+    try:
+        obj = qs.filter(pk=pk).first()
+    except (ValueError, ValidationError):
+        raise Http404 from None
     if obj is None:
         raise Http404
     return obj

@@ -63,7 +63,10 @@ class LookupSelectMultiple(LookupSelect, forms.SelectMultiple):
 
 @login_required
 def lookup_options(request: HttpRequest, content_type_id: int) -> HttpResponse:
-    model = ContentType.objects.get_for_id(content_type_id).model_class()
+    try:
+        model = ContentType.objects.get_for_id(content_type_id).model_class()
+    except ContentType.DoesNotExist:
+        raise Http404 from None
     entry = next((e for e in search_entries if e.model is model), None)
     if model is None or entry is None:
         raise Http404
