@@ -29,3 +29,29 @@ def test_openapi_schema_documents_the_error_format(api, make_user):
     assert people["400"]["content"]["application/json"]["schema"] == {
         "$ref": "#/components/schemas/Error"
     }
+
+
+@pytest.mark.django_db
+def test_readyz_reports_pending_migrations_without_leaking_details(monkeypatch):
+    from steward.core.ui import pages
+
+    monkeypatch.setattr(pages, "_migrations_current", False)
+    monkeypatch.setattr(
+        pages.MigrationExecutor, "migration_plan", lambda self, targets: [("org", "0099")]
+    )
+    response = Client().get("/readyz")
+    assert response.status_code == 503 and response.json()["pending_migrations"] == 1
+
+
+@pytest.mark.django_db
+def test_readyz_hides_database_errors(monkeypatch):
+
+    def broken(self):
+        raise RuntimeError("password authentication failed for user secret_user")
+
+    from django.db import connections
+
+    monkeypatch.setattr(type(connections["default"]), "ensure_connection", broken)
+    response = Client().get("/readyz")
+    assert response.status_code == 503
+    assert "secret_user" not in response.content.decode()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 
 from django import forms
 from django.contrib import messages
@@ -23,6 +24,8 @@ from steward.core.permissions import Role
 from steward.core.registry import dashboard_cards, dashboard_charts
 from steward.core.search import search
 from steward.core.ui.views import Column, ObjectDetailView, ObjectListView
+
+log = logging.getLogger(__name__)
 
 
 @login_required
@@ -174,17 +177,29 @@ def healthz(request: HttpRequest) -> HttpResponse:
     return JsonResponse({"status": "alive"})
 
 
+_migrations_current = False
+
+
 def readyz(request: HttpRequest) -> HttpResponse:
+    """Ready when the database answers and every migration is applied. The migration graph is
+    read from disk only until it is found current once per process; the database is pinged on
+    every call. Errors are logged, not shown: the endpoint is public."""
+    global _migrations_current
     try:
         connection.ensure_connection()
-        executor = MigrationExecutor(connection)
-        pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
-    except Exception as exc:
-        return JsonResponse({"status": "unavailable", "database": str(exc)[:200]}, status=503)
-    if pending:
-        return JsonResponse(
-            {"status": "unavailable", "pending_migrations": len(pending)}, status=503
-        )
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        if not _migrations_current:
+            executor = MigrationExecutor(connection)
+            pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
+            if pending:
+                return JsonResponse(
+                    {"status": "unavailable", "pending_migrations": len(pending)}, status=503
+                )
+            _migrations_current = True
+    except Exception:
+        log.exception("readiness check failed")
+        return JsonResponse({"status": "unavailable", "database": "unreachable"}, status=503)
     return JsonResponse({"status": "ready"})
 
 
