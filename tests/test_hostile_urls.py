@@ -50,3 +50,18 @@ def test_no_page_answers_a_server_error_to_bad_ids_or_empty_posts(org_world):
             assert response.status_code < 500, f"{method.upper()} {url} -> {response.status_code}"
             checked += 1
     assert checked > 60
+
+
+def test_unicode_digits_are_not_ids(org_world, api):
+    from steward.core.validation import is_id
+
+    assert not is_id("²") and not is_id("٣") and not is_id("9" * 30) and is_id("42")
+    client = api(org_world["users"][Role.ADMIN])
+    response = client.post("/api/org/organisations/bulk/", [{"id": "²"}], format="json")
+    assert response.status_code == 400
+    page = Client()
+    page.login(username=org_world["users"][Role.ADMIN].username, password=PASSWORD)
+    assert (
+        page.post("/org/organisations/", {"selected": "²", "bulk_action": "delete"}).status_code
+        == 302
+    )

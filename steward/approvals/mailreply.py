@@ -21,6 +21,7 @@ from steward.approvals import selectors
 from steward.approvals.models import ApprovalStage, Decision, RequestStatus, StageStatus, Via
 from steward.core.context import Origin, change_context
 from steward.core.mail import InboundEmail, MailRejected, body_text
+from steward.core.validation import is_id
 
 SALT = "steward.approvals.reply"
 PREFIX = "approval+"
@@ -64,7 +65,7 @@ def read_token(token: str) -> tuple[int, int]:
     except signing.BadSignature:
         raise MailRejected("bad-token", token[:100]) from None
     stage_id, _, user_id = value.partition("-")
-    if not (stage_id.isdigit() and user_id.isdigit()):
+    if not (is_id(stage_id) and is_id(user_id)):
         raise MailRejected("bad-token", token[:100])
     return int(stage_id), int(user_id)
 

@@ -17,6 +17,7 @@ from steward.approvals.models import (
     StageStatus,
 )
 from steward.core import permissions
+from steward.core.validation import is_id
 
 
 def today() -> datetime.date:
@@ -76,7 +77,7 @@ def approval_request_list(*, user: Any) -> QuerySet[ApprovalRequest]:
 
 
 def approval_request_get(*, user: Any, pk: Any) -> ApprovalRequest | None:
-    if not str(pk).isdigit():
+    if not is_id(pk):
         return None
     return (
         approval_request_list(user=user)

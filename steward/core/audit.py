@@ -8,6 +8,7 @@ Services, API, UI, tasks and commands all save through the ORM; signal handlers 
 from __future__ import annotations
 
 import copy
+import hashlib
 import json
 from collections.abc import Iterable
 from typing import Any
@@ -55,7 +56,8 @@ def snapshot(instance: models.Model, values: dict[str, Any] | None = None) -> di
             continue
         value = source[f.attname]
         if value is not None and any(s in f.name for s in SECRET_NAMES):
-            value = MASK
+            # A digest of the secret, not the secret: a change still shows as a change.
+            value = f"{MASK}{hashlib.sha256(str(value).encode()).hexdigest()[:8]}"
         elif isinstance(f, models.FileField):
             value = getattr(value, "name", value) or None
         data[f.attname] = value
@@ -127,6 +129,17 @@ def on_m2m_changed(
     verb = action.removeprefix("post_")
     change = {name: {verb: sorted(str(pk) for pk in (pk_set or []))}}
     _entry(instance, "update", None, change).save()
+
+
+def record(
+    instance: models.Model,
+    *,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+    action: str = "update",
+) -> None:
+    """An audit entry for a change the ORM signals cannot see (a related secret, a token)."""
+    _entry(instance, action, before, after).save()
 
 
 def record_bulk_create(model: type[models.Model], objs: Iterable[Any]) -> None:

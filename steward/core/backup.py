@@ -235,6 +235,10 @@ def backup_create(*, output: Path | None = None, alias: str = DEFAULT_DB_ALIAS) 
     output = (output or default_output()).resolve()
     output.parent.mkdir(parents=True, exist_ok=True)
     partial = output.with_name(output.name + ".partial")
+    # The archive holds the secret key, password hashes and tokens: private from the first
+    # byte, not only once complete.
+    partial.unlink(missing_ok=True)
+    os.close(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
     manifest: dict[str, Any] = {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,

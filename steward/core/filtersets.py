@@ -1,9 +1,12 @@
+from typing import Any
+
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from steward.core.context import Origin
 from steward.core.models import AuditEntry
 from steward.core.models.audit import AuditAction
+from steward.core.permissions import restrict
 
 
 class AuditEntryFilterSet(django_filters.FilterSet):
@@ -21,3 +24,19 @@ class AuditEntryFilterSet(django_filters.FilterSet):
     class Meta:
         model = AuditEntry
         fields = ["q", "actor_name", "action", "origin", "since", "request_id"]
+
+
+class RestrictedFilterSet(django_filters.FilterSet):
+    """A filterset whose choices (organisations, people, ...) are only the rows the requesting
+    user may see: a filter must not list, nor confirm the existence of, anything else."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        user = getattr(self.request, "user", None)
+        for f in self.filters.values():
+            if isinstance(
+                f, (django_filters.ModelChoiceFilter, django_filters.ModelMultipleChoiceFilter)
+            ):
+                queryset = f.queryset
+                if queryset is not None and not callable(queryset):
+                    f.queryset = restrict(queryset.all(), user, "view")

@@ -134,9 +134,11 @@ def schedules_tick(now: datetime.datetime | None = None) -> list[Job]:
     started = []
     for schedule in Schedule.objects.filter(enabled=True, next_run_at__lte=now):
         following = now + datetime.timedelta(seconds=schedule.interval_seconds)
-        won = Schedule.objects.filter(pk=schedule.pk, next_run_at=schedule.next_run_at).update(
-            next_run_at=following, last_run_at=now
-        )
+        # Run bookkeeping is not audited (those fields are excluded), so skip the audited
+        # queryset's extra reads.
+        won = Schedule._base_manager.filter(
+            pk=schedule.pk, next_run_at=schedule.next_run_at
+        ).update(next_run_at=following, last_run_at=now)
         if won and schedule.handler in _handlers:
             with transaction.atomic():
                 started.append(

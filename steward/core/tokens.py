@@ -7,6 +7,8 @@ from typing import Any
 from django.db import transaction
 from rest_framework.authtoken.models import Token
 
+from steward.core import audit
+
 
 def has_token(user: Any) -> bool:
     return Token.objects.filter(user=user).exists()
@@ -14,10 +16,17 @@ def has_token(user: Any) -> bool:
 
 @transaction.atomic
 def token_rotate(*, user: Any) -> str:
-    Token.objects.filter(user=user).delete()
-    return str(Token.objects.create(user=user).key)
+    had = Token.objects.filter(user=user).delete()[0] > 0
+    key = str(Token.objects.create(user=user).key)
+    audit.record(
+        user,
+        before={"api_token": "set" if had else "none"},
+        after={"api_token": "replaced" if had else "created"},
+    )
+    return key
 
 
 @transaction.atomic
 def token_revoke(*, user: Any) -> None:
-    Token.objects.filter(user=user).delete()
+    if Token.objects.filter(user=user).delete()[0]:
+        audit.record(user, before={"api_token": "set"}, after={"api_token": "revoked"})

@@ -7,6 +7,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from steward.core import permissions
+from steward.core.validation import is_id
 from steward.notifications.models import InboundMessage, Notification, NotificationPreference
 from steward.notifications.services import event_kinds
 
@@ -17,7 +18,7 @@ def notification_list(*, user: Any, unread: bool = False) -> QuerySet[Notificati
 
 
 def notification_get(*, user: Any, pk: Any) -> Notification | None:
-    if not str(pk).isdigit():
+    if not is_id(pk):
         return None
     return notification_list(user=user).filter(pk=pk).first()
 
@@ -54,6 +55,6 @@ def inbound_message_list(*, user: Any) -> QuerySet[InboundMessage]:
 
 
 def inbound_message_get(*, user: Any, pk: Any) -> InboundMessage | None:
-    if not str(pk).isdigit():
+    if not is_id(pk):
         return None
     return permissions.restrict(InboundMessage.objects.all(), user).filter(pk=pk).first()

@@ -2,6 +2,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from steward.core.filtersets import RestrictedFilterSet
 from steward.core.ui.lookup import LookupSelect
 from steward.org.models import (
     CostCenter,
@@ -15,7 +16,7 @@ from steward.org.models import (
 )
 
 
-class SearchFilterSet(django_filters.FilterSet):
+class SearchFilterSet(RestrictedFilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"))
     search_fields: tuple[str, ...] = ("name",)
 

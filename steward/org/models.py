@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from steward.core.models import AuditedModel
@@ -208,7 +209,10 @@ class Person(AuditedModel):
         indexes = [models.Index(fields=["organisation", "last_name"])]
         constraints = [
             models.UniqueConstraint(
-                fields=["email"], condition=~Q(email=""), name="person_email_unique"
+                Lower("email"),
+                condition=~Q(email=""),
+                name="person_email_unique_ci",
+                violation_error_message=_("Another person has this e-mail address."),
             ),
         ]
 

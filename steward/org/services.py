@@ -64,17 +64,18 @@ def person_send_password_link(*, person: Person, request: Any) -> bool:
     from django.utils.http import urlsafe_base64_encode
 
     user = person.user
-    if not person.email or user is None or not user.is_active:
+    # The login's own address, not the directory's: agents may edit a person's e-mail.
+    if user is None or not user.email or not user.is_active:
         return False
     body = render_to_string(
         "registration/password_reset_email.html",
         {
-            "email": person.email,
+            "email": user.email,
             "protocol": "https" if request.is_secure() else "http",
             "domain": request.get_host(),
             "uid": urlsafe_base64_encode(force_bytes(user.pk)),
             "token": default_token_generator.make_token(user),
         },
     )
-    send_mail(_("Choose your Steward password"), body, None, [person.email])
+    send_mail(_("Choose your Steward password"), body, None, [user.email])
     return True

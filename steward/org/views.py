@@ -2,6 +2,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -31,6 +32,7 @@ class OrganisationList(ObjectListView):
 
 class OrganisationDetail(ObjectDetailView):
     model, url_prefix = Organisation, "org:organisation"
+    internal_fields = ("notes",)
     fields = [
         Column("get_kind_display", _("Kind")),
         Column("mail_domain", _("Mail domain")),
@@ -149,13 +151,15 @@ class PersonDetail(ObjectDetailView):
 class TeamList(ObjectListView):
     model, url_prefix, filterset_class = Team, "org:team", filtersets.TeamFilterSet
     select_related = ("organisation", "lead")
-    prefetch_related = ("members",)
     columns = [
         Column("name", _("Name"), sort="name"),
         Column("lead", _("Lead")),
-        Column("members.count", _("Members")),
+        Column("member_count", _("Members"), sort="member_count"),
         Column("email", _("E-mail")),
     ]
+
+    def get_queryset(self) -> Any:
+        return super().get_queryset().annotate(member_count=Count("members"))
 
 
 class TeamDetail(ObjectDetailView):

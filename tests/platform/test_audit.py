@@ -72,7 +72,24 @@ def test_write_outside_any_context_is_recorded_as_system():
     assert entries(org).get().origin == "system"
 
 
-def test_secrets_are_masked_in_the_audit():
+def test_secrets_are_masked_in_the_audit_but_their_change_is_recorded():
     user = make_user()
     entry = entries(user).first()
-    assert entry.after["password"] == "********"
+    assert entry.after["password"].startswith("********")
+    assert user.password not in str(entry.after)
+    user.set_password("another-long-passphrase")
+    user.save()
+    change = entries(user).last()
+    assert change.action == "update" and change.changed_fields == ["password"]
+
+
+def test_api_token_creation_and_revocation_are_audited():
+    from steward.core import tokens
+
+    user = make_user("agent")
+    with change_context(origin=Origin.API, user=user):
+        key = tokens.token_rotate(user=user)
+        tokens.token_revoke(user=user)
+    rows = list(entries(user).filter(origin="api"))
+    assert [r.after["api_token"] for r in rows] == ["created", "revoked"]
+    assert all(key not in str(r.after) for r in rows)

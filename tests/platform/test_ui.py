@@ -157,3 +157,69 @@ def test_times_show_in_the_viewers_zone(org_world):
     )
     response = login(user).get(f"/audit/{entry.pk}/")
     assert "Jan. 6, 2026, 7:30 a.m." in response.content.decode()
+
+
+def test_team_list_and_detail_show_members(org_world):
+    from steward.org.models import Team
+
+    team = Team.objects.create(name="Desk", organisation=org_world["internal"])
+    team.members.set(Person.objects.filter(organisation=org_world["internal"]))
+    client = login(org_world["users"][Role.EMPLOYEE])
+    with query_budget(14):
+        listing = client.get("/org/teams/")
+    assert listing.status_code == 200
+    assert [values[2] for _obj, values in listing.context["rows"]] == [5]
+    detail = client.get(f"/org/teams/{team.pk}/")
+    assert detail.status_code == 200 and "admin Internal" in detail.content.decode()
+
+
+def test_feature_rows_are_not_objects_with_tabs_of_their_own(org_world):
+    """An internal note is reachable only through the object it belongs to."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from steward.core import features
+    from steward.core.models import Comment
+
+    contact = Person.objects.get(user=org_world["users"]["globex_contact"])
+    note = features.comment_add(
+        obj=contact,
+        author=org_world["users"][Role.ADMIN],
+        body="secret internal note",
+        internal=True,
+    )
+    ct = ContentType.objects.get_for_model(Comment)
+    client = login(org_world["users"][Role.EMPLOYEE])
+    for tab in ("history", "comments", "attachments", "watchers"):
+        assert client.get(f"/objects/{ct.pk}/{note.pk}/{tab}/").status_code == 404
+
+
+def test_customers_see_who_changed_their_data_but_not_values_or_addresses(org_world):
+    from django.contrib.contenttypes.models import ContentType
+
+    admin = login(org_world["users"][Role.ADMIN])
+    org = org_world["acme"]
+    admin.post(
+        f"/org/organisations/{org.pk}/edit/",
+        {"name": "Acme", "kind": "customer", "notes": "renewal at risk"},
+        REMOTE_ADDR="10.9.9.9",
+    )
+    ct = ContentType.objects.get_for_model(Organisation)
+    url = f"/objects/{ct.pk}/{org.pk}/history/"
+    staff_view = admin.get(url).content.decode()
+    assert "renewal at risk" in staff_view and "10.9.9.9" in staff_view
+    customer_view = login(org_world["users"]["acme_contact"]).get(url).content.decode()
+    assert "Updated" in customer_view
+    assert "renewal at risk" not in customer_view and "10.9.9.9" not in customer_view
+
+
+def test_filter_choices_list_only_what_the_user_may_see(org_world, api):
+    client = login(org_world["users"]["acme_contact"])
+    page = client.get("/org/people/").content.decode()
+    assert "Acme" in page and "Globex" not in page
+    other = Person.objects.get(user=org_world["users"]["globex_contact"])
+    # Filtering by a row one may not see is refused the same way as a row that does not exist.
+    rest = api(org_world["users"]["acme_contact"])
+    hidden = rest.get(f"/api/org/people/?manager={other.pk}")
+    missing = rest.get("/api/org/people/?manager=99999999")
+    assert hidden.status_code == missing.status_code == 400
+    assert hidden.json() == missing.json()

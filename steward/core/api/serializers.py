@@ -6,6 +6,8 @@ from typing import Any
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
+from steward.core import permissions
+
 
 class StrictSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
     """Rejects unknown fields instead of silently dropping them.
@@ -22,6 +24,15 @@ class StrictSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
             built = super().get_fields()
             cls._steward_built_fields = built  # type: ignore[attr-defined]
         return copy.deepcopy(built)
+
+    def to_representation(self, instance: Any) -> Any:
+        data = super().to_representation(instance)
+        hidden = getattr(self.Meta, "internal_fields", ())
+        request = self.context.get("request")
+        if hidden and request is not None and permissions.is_external(request.user):
+            for name in hidden:
+                data.pop(name, None)
+        return data
 
     def to_internal_value(self, data: Any) -> Any:
         if not isinstance(data, dict):

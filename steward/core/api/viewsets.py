@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
 from steward.core import permissions, services
+from steward.core.validation import is_id
 
 MAX_BULK = 1000
 
@@ -85,9 +86,7 @@ class StewardViewSet(viewsets.ModelViewSet):  # type: ignore[type-arg]
                 pk = row.get("id")
                 instance = None
                 if pk is not None:
-                    instance = (
-                        self.get_queryset().filter(pk=pk).first() if str(pk).isdigit() else None
-                    )
+                    instance = self.get_queryset().filter(pk=pk).first() if is_id(pk) else None
                     if instance is None:
                         errors[str(index)] = {"id": [_("No such object.")]}
                         continue

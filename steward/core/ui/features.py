@@ -14,13 +14,24 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from steward.core import features, permissions
-from steward.core.models import Attachment, AuditEntry
+from steward.core.models import (
+    Attachment,
+    AuditedModel,
+    AuditEntry,
+    Comment,
+    TaggedItem,
+    Watch,
+)
+
+FEATURE_ROWS = (Comment, Attachment, TaggedItem, Watch)
 
 
 def _target(request: HttpRequest, content_type_id: int, pk: str, action: str = "view") -> Any:
     ct = get_object_or_404(ContentType, pk=content_type_id)
     model = ct.model_class()
-    if model is None:
+    # Only first-class objects carry tabs; the feature rows themselves (a comment, an
+    # attachment) are reached through the object they belong to, whose permission applies.
+    if model is None or not issubclass(model, AuditedModel) or model in FEATURE_ROWS:
         raise Http404
     try:
         qs = permissions.restrict(model._default_manager.all(), request.user, action)
@@ -46,6 +57,10 @@ def object_tab(request: HttpRequest, content_type_id: int, pk: str, tab: str) ->
         context["entries"] = AuditEntry.objects.filter(
             content_type=ct, object_id=str(obj.pk)
         ).select_related("actor")[:200]
+        # Who changed what is shared with whoever may see the object; the values and the
+        # client address are for staff, the request id and address for audit readers.
+        context["show_values"] = internal_visible
+        context["show_origin"] = permissions.can(request.user, "view", AuditEntry)
         return render(request, "core/_history.html", context)
     if tab == "comments":
         if request.method == "POST":

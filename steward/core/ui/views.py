@@ -16,6 +16,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Model, QuerySet
+from django.db.models.manager import BaseManager
 from django.http import (
     Http404,
     HttpRequest,
@@ -26,14 +27,13 @@ from django.http import (
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views import View
 
 from steward.core import features, permissions, services
 from steward.core.customfields import definitions
 from steward.core.export import csv_response, xlsx_response
-from steward.core.models import AuditEntry
 from steward.core.ui.forms import with_custom_fields
+from steward.core.validation import is_id
 
 
 @dataclass(frozen=True)
@@ -47,13 +47,9 @@ class Column:
         value = obj
         for part in self.name.split("."):
             value = getattr(value, part, None) if value is not None else None
-            if callable(value) and not isinstance(value, Model):
+            if callable(value) and not isinstance(value, (Model, BaseManager)):
                 value = value()
         return value
-
-
-def resolve(obj: Any, path: str) -> Any:
-    return Column(path, "").value(obj)
 
 
 class StewardView(LoginRequiredMixin, View):
@@ -143,7 +139,7 @@ class ObjectListView(StewardView):
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         """Bulk actions on the selected rows (delete; apps add more)."""
-        ids = [i for i in request.POST.getlist("selected") if i.isdigit()][:500]
+        ids = [i for i in request.POST.getlist("selected") if is_id(i)][:500]
         action = request.POST.get("bulk_action")
         if action != "delete" or not ids:
             messages.warning(request, _("Choose rows and an action."))
@@ -165,6 +161,8 @@ class ObjectDetailView(StewardView):
     fields: list[Column] = []
     select_related: tuple[str, ...] = ()
     tabs: tuple[str, ...] = ("history", "comments", "attachments")
+    internal_fields: tuple[str, ...] = ()
+    """Shown to staff and employees, never to customer contacts."""
 
     def get_object(self) -> Any:
         qs = self.restricted("view").select_related(*self.select_related)
@@ -179,10 +177,15 @@ class ObjectDetailView(StewardView):
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         obj = self.get_object()
         ct = ContentType.objects.get_for_model(obj)
+        external = permissions.is_external(request.user)
         context = {
             "object": obj,
             "title": str(obj),
-            "fields": [(c.label, c.value(obj)) for c in self.fields],
+            "fields": [
+                (c.label, c.value(obj))
+                for c in self.fields
+                if not (external and c.name in self.internal_fields)
+            ],
             "custom_fields": [
                 (d.label, (getattr(obj, "custom_fields", None) or {}).get(d.name))
                 for d in definitions(self.model)
@@ -271,18 +274,3 @@ class ObjectDeleteView(StewardView):
             return HttpResponseRedirect(reverse(f"{self.url_prefix}_detail", kwargs={"pk": obj.pk}))
         messages.success(request, _("Deleted %(obj)s.") % {"obj": obj})
         return HttpResponseRedirect(reverse(f"{self.url_prefix}_list"))
-
-
-class ObjectHistoryView(ObjectDetailView):
-    """The history tab: audit entries of one object, visible to whoever may view the object."""
-
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        obj = self.get_object()
-        ct = ContentType.objects.get_for_model(obj)
-        entries = AuditEntry.objects.filter(content_type=ct, object_id=str(obj.pk)).select_related(
-            "actor"
-        )[:200]
-        return render(request, "core/_history.html", {"entries": entries})
-
-
-NOT_ALLOWED = gettext_lazy("You may not do that.")

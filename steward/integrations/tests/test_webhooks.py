@@ -204,4 +204,4 @@ def test_secret_is_masked_in_the_audit(admin):
     entry = AuditEntry.objects.get(
         content_type=ContentType.objects.get_for_model(sub), object_id=str(sub.pk)
     )
-    assert entry.after["secret"] == "********" and secret not in json.dumps(entry.after)
+    assert entry.after["secret"].startswith("********") and secret not in json.dumps(entry.after)

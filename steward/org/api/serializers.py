@@ -10,6 +10,7 @@ class OrganisationSerializer(StrictSerializer):
     class Meta:
         model = Organisation
         fields = ["id", "name", "kind", "mail_domain", "website", "is_active", "notes", *COMMON]
+        internal_fields = ("notes",)
 
 
 class LocationSerializer(StrictSerializer):

@@ -220,3 +220,34 @@ def test_list_filters_do_not_apply_to_detail(api, org_world):
     person = Person.objects.first()
     response = api(org_world["users"][Role.ADMIN]).get(f"/api/org/people/{person.pk}/?kind=zzz")
     assert response.status_code == 200
+
+
+def test_internal_notes_on_an_organisation_are_hidden_from_its_contacts(api, org_world):
+    acme = org_world["acme"]
+    acme.notes = "renewal at risk"
+    acme.save()
+    staff = api(org_world["users"][Role.AGENT]).get(f"/api/org/organisations/{acme.pk}/").json()
+    assert staff["notes"] == "renewal at risk"
+    body = api(org_world["users"]["acme_contact"]).get(f"/api/org/organisations/{acme.pk}/")
+    assert body.status_code == 200 and "notes" not in body.json()
+    from django.test import Client
+
+    from steward.core.testing import PASSWORD
+
+    client = Client()
+    client.login(username="acme_contact", password=PASSWORD)
+    assert "renewal at risk" not in client.get(f"/org/organisations/{acme.pk}/").content.decode()
+
+
+def test_email_is_unique_whatever_its_case(api, org_world):
+    client = api(org_world["users"][Role.ADMIN])
+    response = client.post(
+        "/api/org/people/",
+        {
+            "first_name": "A",
+            "last_name": "B",
+            "email": "EMPLOYEE@internal.example",
+            "organisation": org_world["internal"].pk,
+        },
+    )
+    assert response.status_code == 400

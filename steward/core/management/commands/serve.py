@@ -2,12 +2,16 @@ import os
 from typing import Any
 
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from steward.config import env
 
 
 def default_workers() -> int:
-    configured = os.environ.get("STEWARD_WEB_WORKERS")
+    configured = env.get("STEWARD_WEB_WORKERS")
     if configured:
+        if not configured.isdecimal():
+            raise CommandError(f"STEWARD_WEB_WORKERS must be a whole number, not {configured!r}")
         return max(1, int(configured))
     return 2 * (os.cpu_count() or 1) + 1
 
