@@ -53,10 +53,20 @@ def undecided_approver_ids(stage: ApprovalStage) -> set[int]:
     return approvers - decided
 
 
+def may_act_on(stage: ApprovalStage, user: Any) -> bool:
+    """Nobody decides their own request (not even as someone's delegate), and one person casts
+    at most one vote per stage, so a delegate cannot fill two seats of an N-of-M stage."""
+    if stage.request.requester_id == user.pk:
+        return False
+    return all(d.approver_id != user.pk for d in stage.decisions.all())
+
+
 def voter_for(stage: ApprovalStage, user: Any, *, on_behalf_of: Any = None) -> int | None:
     """The approver whose vote ``user`` would cast on ``stage`` (themselves, or the approver
     they are an active delegate of), or None when they may not decide."""
     if user is None or not user.is_authenticated or stage.status != StageStatus.PENDING:
+        return None
+    if not may_act_on(stage, user):
         return None
     open_ids = undecided_approver_ids(stage)
     if on_behalf_of is not None and on_behalf_of.pk != user.pk:
@@ -110,6 +120,8 @@ def approval_pending_for(*, user: Any) -> list[tuple[ApprovalRequest, ApprovalSt
     )
     found = []
     for stage in stages:
+        if not may_act_on(stage, user):
+            continue
         open_ids = undecided_approver_ids(stage)
         if user.pk in open_ids:
             found.append((stage.request, stage, user.pk))

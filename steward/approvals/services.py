@@ -242,7 +242,7 @@ def approval_decide(
     if stage is None:
         raise ValidationError(_("This request has no open stage."))
     voter = selectors.voter_for(stage, approver, on_behalf_of=on_behalf_of)
-    if voter is None:
+    if voter is None or not permissions.can(approver, "view", request):
         raise PermissionDenied(_("You are not an approver of this stage, or already decided."))
     ApprovalDecision.objects.create(
         stage=stage,
@@ -293,6 +293,8 @@ def delegation_create(
         raise PermissionDenied(_("You can only delegate your own approvals."))
     if not to_user.is_active:
         raise ValidationError({"to_user": [_("The delegate has no active login.")]})
+    if not permissions.has_role(to_user, *permissions.INTERNAL):
+        raise ValidationError({"to_user": [_("Only colleagues can be delegates, not customers.")]})
     delegation = Delegation(from_user=from_user, to_user=to_user, start=start, end=end)
     delegation.full_clean()
     delegation.save()

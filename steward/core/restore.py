@@ -105,6 +105,8 @@ def unpack(archive: Path, staging: Path) -> dict[str, Any]:
         ) from exc
     if manifest.get("format") != FORMAT or manifest.get("format_version") != FORMAT_VERSION:
         raise BackupError(_("This is not a Steward backup of a format this version can read."))
+    if not _manifest_shape_ok(manifest):
+        raise BackupError(_("The archive's manifest is incomplete; nothing was changed."))
     listed = set(manifest["files"])
     present = {m.name for m in members} - {MANIFEST}
     if present != listed:
@@ -279,6 +281,26 @@ def place_files(manifest: dict[str, Any], staging: Path) -> int:
             target.chmod(0o600)
         count += 1
     return count
+
+
+def _manifest_shape_ok(manifest: Any) -> bool:
+    """The keys and types the restore reads, checked before anything is read from them."""
+    try:
+        return (
+            isinstance(manifest["files"], dict)
+            and all(
+                isinstance(m, dict) and {"sha256", "size"} <= set(m)
+                for m in manifest["files"].values()
+            )
+            and isinstance(manifest["migrations"], dict)
+            and isinstance(manifest["steward_version"], str)
+            and all(
+                isinstance(t["model"], str) and isinstance(t["rows"], int)
+                for t in manifest["tables"]
+            )
+        )
+    except (KeyError, TypeError):
+        return False
 
 
 def restore_archive(

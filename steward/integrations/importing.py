@@ -212,7 +212,14 @@ class Importer:
         if len(found) > 1:
             out.error("", _("Several existing objects match this row's key."))
             raise RowInvalid(out)
-        return found[0] if found else None
+        if not found:
+            return None
+        visible = self.model._base_manager.filter(pk=found[0].pk)
+        if not permissions.restrict(visible, self.user, "view").exists():
+            # Say no more than a create would: the key is taken. Its values stay hidden.
+            out.error(",".join(self.resource.key), _("This key is already taken."))
+            raise RowInvalid(out)
+        return found[0]
 
     def parse(self, number: int, cells: list[str]) -> tuple[RowOutcome, dict[str, Any], Any]:
         """Raises RowInvalid (with errors on the outcome) when the row cannot be used."""

@@ -35,7 +35,7 @@ def notification_email(
         )
         text = "\n\n".join(lines[:-2]) + "\n\n" + "\n".join(lines[-2:]) + "\n"
     message = EmailMessage(
-        subject=subject.replace("\n", " ").strip(),
+        subject=" ".join(subject.splitlines()).strip(),
         body=text,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[address],

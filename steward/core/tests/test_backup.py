@@ -303,3 +303,19 @@ def test_sqlite_to_postgres_round_trip(pg_database, tmp_path):
     source = _env(tmp_path / "src")
     target = _env(tmp_path / "dst", pg_database("dst"))
     _round_trip(source, target, tmp_path)
+
+
+def test_manifest_missing_keys_is_refused_not_a_crash(source_world, tmp_path):
+    archive = backup_create(output=tmp_path / "b.tar.gz").path
+    broken = tmp_path / "broken.tar.gz"
+    with tarfile.open(broken, "w:gz") as out:
+        for name, data in _members(archive).items():
+            if name == MANIFEST:
+                manifest = json.loads(data)
+                del manifest["tables"]
+                data = json.dumps(manifest).encode()
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            out.addfile(info, io.BytesIO(data))
+    with pytest.raises(BackupError, match="manifest is incomplete"):
+        restore_archive(archive=broken, log=lambda m: None)
