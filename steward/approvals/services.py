@@ -309,6 +309,8 @@ def delegation_end(*, delegation: Delegation, actor: Any) -> Delegation | None:
     ):
         raise PermissionDenied(_("You can only end your own delegations."))
     today = selectors.today()
+    if delegation.end is not None and delegation.end < today:
+        return delegation  # already over: its recorded period stays as it was
     if delegation.start >= today:
         delegation.delete()
         return None

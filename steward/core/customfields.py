@@ -25,9 +25,12 @@ def _coerce(kind: str, value: Any, choices: list[str]) -> Any:
     if kind == "text":
         return str(value)[:1000]
     if kind == "integer":
-        if isinstance(value, bool):
+        if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
             raise ValueError
-        return int(value)
+        number = int(value)
+        if abs(number) > 2**53:
+            raise ValueError
+        return number
     if kind == "decimal":
         return str(Decimal(str(value)))
     if kind == "boolean":

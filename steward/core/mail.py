@@ -149,7 +149,24 @@ def body_text(msg: EmailMessage) -> str:
     return html_text(text) if part.get_content_type() == "text/html" else text
 
 
-_HIDDEN = re.compile(r"(?is)<(script|style|head)\b.*?</\1\s*>")
+_HIDDEN_OPEN = re.compile(r"<(script|style|head)\b")
+
+
+def _drop_hidden(markup: str) -> str:
+    """Removes script, style and head elements in one pass (a lazy regex over unclosed tags is
+    quadratic); an unclosed one hides the rest, as in a browser."""
+    lower, out, pos = markup.lower(), [], 0
+    while (match := _HIDDEN_OPEN.search(lower, pos)) is not None:
+        out.append(markup[pos : match.start()])
+        end = lower.find(f"</{match.group(1)}", match.end())
+        if end == -1:
+            return "".join(out)
+        close = lower.find(">", end)
+        pos = len(markup) if close == -1 else close + 1
+    out.append(markup[pos:])
+    return "".join(out)
+
+
 _QUOTED = re.compile(r"(?is)<blockquote\b[^>]*>(.*?)</blockquote\s*>")
 _BREAK = re.compile(r"(?i)<\s*(br|/p|/div|/li|/tr|/h[1-6]|p|div)\b[^>]*>")
 
@@ -162,7 +179,7 @@ def html_text(markup: str) -> str:
         inner = html_text(match.group(1)).strip()
         return "\n" + "\n".join(f"> {line}" for line in inner.splitlines()) + "\n"
 
-    markup = _HIDDEN.sub("", markup)
+    markup = _drop_hidden(markup)
     markup = _QUOTED.sub(quote, markup)
     text = html.unescape(strip_tags(_BREAK.sub("\n", markup))).replace("\xa0", " ")
     return re.sub(r"\n{3,}", "\n\n", text).strip()

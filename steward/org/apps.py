@@ -10,7 +10,7 @@ class OrgConfig(AppConfig):
     def ready(self) -> None:
         from steward.core import permissions, registry
         from steward.core.permissions import EVERYONE, INTERNAL, MANAGERS, Policy, Role
-        from steward.org import demo, selectors
+        from steward.org import charts, demo, selectors
         from steward.org.models import CostCenter, Department, Location, Organisation, Person, Team
 
         permissions.set_tenant_resolver(selectors.organisation_of_user)
@@ -61,7 +61,7 @@ class OrgConfig(AppConfig):
                 _("Teams"), lambda user: _count(user, Team), "org:team_list", order=11
             )
         )
-        registry.register_chart(demo.people_per_location_chart)
+        registry.register_chart(charts.people_per_location_chart)
         registry.register_demo("org", demo.load, order=10)
         _register_imports()
 

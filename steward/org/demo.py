@@ -9,11 +9,8 @@ import unicodedata
 from collections.abc import Callable
 from typing import Any
 
-from django.db.models import Count
-from django.utils.translation import gettext as _
 from faker import Faker
 
-from steward.core import permissions
 from steward.core.permissions import Role
 from steward.org.models import (
     CostCenter,
@@ -179,27 +176,3 @@ def _grant_demo_logins(
         if role == Role.ADMIN:
             user.is_staff = user.is_superuser = True
             user.save(update_fields=["is_staff", "is_superuser"])
-
-
-def people_per_location_chart(user: Any) -> dict[str, Any] | None:
-    if not permissions.can(user, "view", Location):
-        return None
-    rows = (
-        permissions.restrict(Person.objects.all(), user)
-        .filter(location__isnull=False)
-        .values("location__name")
-        .annotate(n=Count("id"))
-        .order_by("location__name")
-    )
-    if not rows:
-        return None
-    return {
-        "title": _("People per location"),
-        "data": {
-            "type": "bar",
-            "labels": [r["location__name"] for r in rows],
-            "datasets": [
-                {"label": _("People"), "data": [r["n"] for r in rows], "backgroundColor": "#1095c1"}
-            ],
-        },
-    }

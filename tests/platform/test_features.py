@@ -117,3 +117,12 @@ def test_export_neutralises_formula_injection():
 
     wb = load_workbook(io.BytesIO(xlsx_bytes(["Name"], [["=1+1"]])))
     assert wb.active["A2"].value == "'=1+1"
+
+
+def test_integer_custom_field_refuses_fractions_and_huge_numbers(badge_field):
+    from steward.core.customfields import clean_custom_fields
+
+    assert clean_custom_fields(Person, {"badge": 7.0}) == {"badge": 7}
+    for bad in (1.5, "1.5", 1e300, True):
+        with pytest.raises(ValidationError):
+            clean_custom_fields(Person, {"badge": bad})

@@ -165,3 +165,14 @@ def test_admin_reprocesses_and_discards_through_ui_and_api(org_world, api, mail_
     assert second.status == "discarded"
     again = api(admin).post(f"/api/notifications/inbound-messages/{second.pk}/discard/")
     assert again.status_code == 400
+
+
+def test_html_with_thousands_of_unclosed_script_tags_is_read_in_linear_time():
+    import time
+
+    from steward.core.mail import html_text
+
+    started = time.monotonic()
+    text = html_text("<p>approve</p>" + "<script" * 200_000)
+    assert time.monotonic() - started < 2
+    assert text == "approve"
