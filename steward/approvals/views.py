@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from steward.approvals import selectors, services
 from steward.approvals.forms import DecisionForm, DelegationForm
 from steward.approvals.models import ApprovalRequest, Via
+from steward.core.ui.forms import add_service_errors
 
 
 @login_required
@@ -136,8 +137,7 @@ def delegations(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Delegation saved."))
             return redirect("approvals:delegations")
         except ValidationError as exc:
-            for field, errors in getattr(exc, "message_dict", {"__all__": exc.messages}).items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_service_errors(form, exc)
     rows = selectors.delegation_list(user=request.user)
     return render(
         request,

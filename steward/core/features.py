@@ -120,14 +120,19 @@ def watch_toggle(*, obj: models.Model, user: Any) -> bool:
 
 @transaction.atomic
 def tag_set(*, obj: models.Model, names: list[str], actor: Any) -> list[Tag]:
+    """Replaces the object's tags; unknown names become new tags (matched by name, any case)."""
+    from django.db.models import Q
     from django.utils.text import slugify
 
     permissions.ensure(actor, "change", obj)
     wanted = []
-    for name in {n.strip() for n in names if n.strip()}:
-        tag, _created = Tag.objects.get_or_create(
-            slug=slugify(name)[:64] or "tag", defaults={"name": name[:64]}
-        )
+    for name in {n.strip()[:64] for n in names if n.strip()}:
+        slug = slugify(name)[:64] or hashlib.sha256(name.encode()).hexdigest()[:12]
+        tag = Tag.objects.filter(Q(name__iexact=name) | Q(slug=slug)).first()
+        if tag is None:
+            tag = Tag(name=name, slug=slug)
+            tag.full_clean()
+            tag.save()
         wanted.append(tag)
     link = _link(obj)
     TaggedItem.objects.filter(**link).exclude(tag__in=wanted).delete()

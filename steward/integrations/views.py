@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from steward.core import permissions
+from steward.core.ui.forms import add_service_errors
 from steward.core.ui.views import Column, ObjectDetailView, ObjectEditView, ObjectListView
 from steward.integrations import services, webhooks
 from steward.integrations.api.views import template_response
@@ -148,8 +149,7 @@ def webhook_add(request: HttpRequest) -> HttpResponse:
         try:
             sub, secret = webhooks.webhook_create(data=form.cleaned_data, actor=request.user)
         except ValidationError as exc:
-            for field, errors in getattr(exc, "message_dict", {"__all__": exc.messages}).items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_service_errors(form, exc)
         else:
             request.session["webhook_secret"] = {str(sub.pk): secret}
             return redirect("integrations:webhook_detail", pk=sub.pk)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from steward.core import permissions
 from steward.core.models import User
+from steward.core.ui.forms import add_service_errors
 from steward.core.ui.views import Column, ObjectDetailView, ObjectListView
 from steward.org import filtersets, services
 from steward.org.forms import GrantLoginForm
@@ -129,7 +130,7 @@ class PersonList(ObjectListView):
 class PersonDetail(ObjectDetailView):
     model, url_prefix = Person, "org:person"
     select_related = ("organisation", "department", "location", "manager", "user")
-    tabs = ("history", "comments", "attachments", "watchers")
+    tabs = ("history", "comments", "attachments", "tags", "watchers")
     fields = [
         Column("email", _("E-mail")),
         Column("phone", _("Phone")),
@@ -208,8 +209,7 @@ class PersonGrantLogin(ObjectDetailView):
                     actor=request.user,
                 )
             except ValidationError as exc:
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
+                add_service_errors(form, exc)
             else:
                 person.refresh_from_db()
                 if form.cleaned_data["send_reset"]:

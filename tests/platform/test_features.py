@@ -126,3 +126,34 @@ def test_integer_custom_field_refuses_fractions_and_huge_numbers(badge_field):
     for bad in (1.5, "1.5", 1e300, True):
         with pytest.raises(ValidationError):
             clean_custom_fields(Person, {"badge": bad})
+
+
+def test_tags_match_existing_names_in_any_case_and_accept_any_script(org_world):
+    from steward.core.models import Tag
+
+    Tag.objects.create(name="VIP", slug="very-important")
+    person = Person.objects.first()
+    tags = features.tag_set(
+        obj=person, names=["vip", "日本", "Remote"], actor=org_world["users"][Role.ADMIN]
+    )
+    assert sorted(t.name for t in tags) == ["Remote", "VIP", "日本"]
+    assert Tag.objects.count() == 3
+
+
+def test_tags_tab_edits_tags_for_editors_only(org_world):
+    from django.contrib.contenttypes.models import ContentType
+    from django.test import Client
+
+    from steward.core.testing import PASSWORD
+
+    person = Person.objects.get(user=org_world["users"][Role.EMPLOYEE])
+    url = f"/objects/{ContentType.objects.get_for_model(Person).pk}/{person.pk}/tags/"
+    admin = Client()
+    admin.login(username="admin", password=PASSWORD)
+    assert admin.post(url, {"tags": "VIP, Remote"}).status_code == 200
+    assert sorted(t.name for t in features.tags_of(person)) == ["Remote", "VIP"]
+    employee = Client()
+    employee.login(username="employee", password=PASSWORD)
+    assert "Save tags" not in employee.get(url).content.decode()
+    assert employee.post(url, {"tags": ""}).status_code == 403
+    assert len(features.tags_of(person)) == 2

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import serializers, status, viewsets
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -176,6 +176,3 @@ class SearchView(APIView):
         return Response(
             [{"kind": h.kind, "label": h.label, "url": h.url, "id": str(h.obj.pk)} for h in hits]
         )
-
-
-__all__ = ["mixins"]

@@ -16,6 +16,7 @@ TAB_LABELS = {
     "history": "History",
     "comments": "Comments",
     "attachments": "Attachments",
+    "tags": "Tags",
     "watchers": "Watchers",
 }
 

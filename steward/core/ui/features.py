@@ -96,6 +96,13 @@ def object_tab(request: HttpRequest, content_type_id: int, pk: str, tab: str) ->
         context["watchers"] = features.watchers_of(obj)
         context["watching"] = any(w.user_id == request.user.pk for w in context["watchers"])
         return render(request, "core/_watchers.html", context)
+    if tab == "tags":
+        if request.method == "POST":
+            names = request.POST.get("tags", "").split(",")
+            features.tag_set(obj=obj, names=names[:20], actor=request.user)
+        context["tags"] = features.tags_of(obj)
+        context["can_change"] = permissions.can(request.user, "change", obj)
+        return render(request, "core/_tags.html", context)
     raise Http404
 
 

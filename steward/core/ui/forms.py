@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
 from steward.core.customfields import definitions
 
@@ -56,3 +57,10 @@ def with_custom_fields(form_class: type[forms.ModelForm[Any]]) -> type[forms.Mod
 
     CustomFieldsForm.__name__ = form_class.__name__
     return CustomFieldsForm
+
+
+def add_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
+    """Shows a service's ValidationError on the form: on the field it names, else on top."""
+    errors = exc.message_dict if hasattr(exc, "error_dict") else {NON_FIELD_ERRORS: exc.messages}
+    for field, messages in errors.items():
+        form.add_error(field if field in form.fields else None, messages)

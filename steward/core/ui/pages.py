@@ -8,7 +8,6 @@ import logging
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -223,6 +222,3 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
         {"title": _("Not found"), "message": _("There is nothing at this address.")},
         status=404,
     )
-
-
-__all__ = ["PermissionDenied"]

@@ -32,7 +32,7 @@ from django.views import View
 from steward.core import features, permissions, services
 from steward.core.customfields import definitions
 from steward.core.export import csv_response, xlsx_response
-from steward.core.ui.forms import with_custom_fields
+from steward.core.ui.forms import add_service_errors, with_custom_fields
 from steward.core.validation import is_id
 
 
@@ -160,7 +160,7 @@ class ObjectDetailView(StewardView):
     template_name = "core/detail.html"
     fields: list[Column] = []
     select_related: tuple[str, ...] = ()
-    tabs: tuple[str, ...] = ("history", "comments", "attachments")
+    tabs: tuple[str, ...] = ("history", "comments", "attachments", "tags")
     internal_fields: tuple[str, ...] = ()
     """Shown to staff and employees, never to customer contacts."""
 
@@ -249,8 +249,7 @@ class ObjectEditView(StewardView):
             else:
                 saved = services.object_update(obj=obj, data=data, actor=request.user)
         except ValidationError as exc:
-            for field, errors in getattr(exc, "message_dict", {"__all__": exc.messages}).items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_service_errors(form, exc)
             return self.render_form(form, obj, status=400)
         messages.success(request, _("Saved %(obj)s.") % {"obj": saved})
         url = reverse(f"{self.url_prefix}_detail", kwargs={"pk": saved.pk})
