@@ -6,7 +6,9 @@ STAMP := $(VENV)/.installed
 PG_URL ?= postgres://postgres@127.0.0.1:5432/steward
 export STEWARD_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: demo test install lint typecheck test-sqlite test-postgres test-e2e schemathesis bench clean
+.PHONY: demo test install lint typecheck test-sqlite test-postgres test-e2e schemathesis bench clean \
+	reports summary
+JUNIT := test-artifacts/junit
 
 $(STAMP): pyproject.toml package.json package-lock.json
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -33,18 +35,27 @@ check: $(STAMP)
 	STEWARD_DATA_DIR=$$(mktemp -d) $(BIN)/steward makemigrations --check --dry-run
 
 test-sqlite: $(STAMP)
-	$(BIN)/pytest -q -n 2 -m "not e2e" steward tests
+	$(BIN)/pytest -q -n 2 -m "not e2e" --junitxml=$(JUNIT)/sqlite.xml steward tests
 
 test-postgres: $(STAMP)
-	STEWARD_DATABASE_URL=$(PG_URL) $(BIN)/pytest -q -n 2 -m "not e2e" steward tests
+	STEWARD_DATABASE_URL=$(PG_URL) $(BIN)/pytest -q -n 2 -m "not e2e" \
+	  --junitxml=$(JUNIT)/postgres.xml steward tests
 
 test-e2e: $(STAMP)
-	$(BIN)/pytest -q -m e2e tests
+	$(BIN)/pytest -q -m e2e --junitxml=$(JUNIT)/e2e.xml tests
 
 schemathesis: $(STAMP)
 	tests/schemathesis.sh
 
-test: lint check test-sqlite test-postgres test-e2e schemathesis
+# Every suite writes JUnit XML; the last line of `make test` is the total over all of them.
+reports:
+	rm -rf $(JUNIT) test-artifacts/schemathesis
+
+summary: $(STAMP)
+	$(BIN)/python tests/summary.py $(JUNIT) test-artifacts/schemathesis
+
+test: reports lint check test-sqlite test-postgres test-e2e schemathesis
+	$(MAKE) --no-print-directory summary
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py

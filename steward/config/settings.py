@@ -35,6 +35,10 @@ INSTALLED_APPS = [
     "steward.notifications",
     "steward.approvals",
     "steward.integrations",
+    "steward.servicedesk",
+    "steward.knowledge",
+    "steward.catalogue",
+    "steward.portal",
 ]
 
 MIDDLEWARE = [

@@ -21,6 +21,9 @@ api = [
     path("integrations/", include("steward.integrations.api.urls")),
     path("notifications/", include("steward.notifications.api.urls")),
     path("approvals/", include("steward.approvals.api.urls")),
+    path("servicedesk/", include("steward.servicedesk.api.urls")),
+    path("knowledge/", include("steward.knowledge.api.urls")),
+    path("catalogue/", include("steward.catalogue.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]
@@ -73,6 +76,10 @@ urlpatterns = [
     path("integrations/", include("steward.integrations.urls")),
     path("inbox/", include("steward.notifications.urls")),
     path("approvals/", include("steward.approvals.urls")),
+    path("servicedesk/", include("steward.servicedesk.urls")),
+    path("knowledge/", include("steward.knowledge.urls")),
+    path("catalogue/", include("steward.catalogue.urls")),
+    path("portal/", include("steward.portal.urls")),
 ]
 
 handler403 = pages.forbidden

@@ -32,6 +32,9 @@ STAFF = frozenset({Role.ADMIN, Role.IT_MANAGER, Role.AGENT, Role.ASSET_MANAGER})
 INTERNAL = STAFF | {Role.EMPLOYEE}
 EVERYONE = INTERNAL | {Role.CUSTOMER}
 MANAGERS = frozenset({Role.ADMIN, Role.IT_MANAGER})
+SHARED = "__shared__"
+"""``tenant_field`` of rows no tenant owns (business services, catalogue items) that customer
+contacts may still see: no tenant filter, only the policy's ``scope``."""
 
 RowScope = Callable[[Any, "models.QuerySet[Any]", str, frozenset[str]], "models.QuerySet[Any]"]
 
@@ -124,7 +127,7 @@ def restrict(
     roles = roles_of(user)
     if not roles & policy.roles_for(action):
         return queryset.none()
-    if is_external(user):
+    if is_external(user) and policy.tenant_field != SHARED:
         if policy.tenant_field is None:
             return queryset.none()
         tenant = tenant_of(user)
