@@ -14,7 +14,7 @@ from steward.servicedesk.models.tickets import Priority, Ticket
 
 class BusinessCalendar(AuditedModel):
     """Working hours per weekday in a time zone, minus holidays. A calendar with no working
-    hours counts every minute (24×7)."""
+    hours counts every minute (24x7)."""
 
     name = models.CharField(_("name"), max_length=100, unique=True)
     time_zone = models.CharField(

@@ -156,7 +156,7 @@ class Category(AuditedModel):
 
 
 class PriorityRule(AuditedModel):
-    """One cell of the ITIL matrix: impact × urgency → priority. Administrators edit it."""
+    """One cell of the ITIL matrix: impact x urgency → priority. Administrators edit it."""
 
     impact = models.PositiveSmallIntegerField(_("impact"), choices=Impact.choices)
     urgency = models.PositiveSmallIntegerField(_("urgency"), choices=Urgency.choices)
