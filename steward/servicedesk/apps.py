@@ -8,6 +8,15 @@ class ServiceDeskConfig(AppConfig):
     verbose_name = _("Service desk")
 
     def ready(self) -> None:
-        from steward.servicedesk import policies
+        # One module per area registers its part (policies, menus, mail, SLA jobs, reports,
+        # demo), so that the areas can grow without touching each other.
+        from steward.servicedesk import policies, registration
+        from steward.servicedesk.mailchannel import register as register_mail
+        from steward.servicedesk.reports import register as register_reports
+        from steward.servicedesk.sla import register as register_sla
 
         policies.register()
+        registration.register()
+        register_mail()
+        register_sla()
+        register_reports()

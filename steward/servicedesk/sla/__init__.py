@@ -1,0 +1,5 @@
+"""The SLA/OLA engine: business calendars, clocks, warnings, breaches and escalations."""
+
+
+def register() -> None:
+    return None

@@ -1,0 +1,5 @@
+"""(filled in as the app grows)"""
+
+
+def register() -> None:
+    return None
