@@ -31,10 +31,26 @@ VARIABLES: dict[str, str] = {
     "STEWARD_EMAIL_TLS": "1 for STARTTLS.",
     "STEWARD_EMAIL_FROM": "From address of outgoing mail.",
     "STEWARD_INBOUND_DOMAIN": "Mail domain of the inbound listener (approval replies).",
+    "STEWARD_SERVICEDESK_ADDRESSES": (
+        "Comma-separated service-desk addresses: mail to them opens or answers tickets; the "
+        "first is the Reply-To of ticket mail."
+    ),
+    "STEWARD_SERVICEDESK_DEFAULT_ORG": (
+        "Organisation (by name) of new senders whose domain matches none. Unset: quarantined."
+    ),
+    "STEWARD_IMAP_HOST": "IMAP server polled for service-desk mail. Unset: no polling.",
+    "STEWARD_IMAP_PORT": "IMAP port (default 993 with ssl, else 143).",
+    "STEWARD_IMAP_USER": "IMAP user name.",
+    "STEWARD_IMAP_PASSWORD": "IMAP password.",
+    "STEWARD_IMAP_SECURITY": "ssl (default), starttls or none.",
+    "STEWARD_IMAP_FOLDER": "Mailbox folder polled (default INBOX).",
+    "STEWARD_IMAP_DONE_FOLDER": "Folder taken mail is moved to. Unset: it is only marked seen.",
+    "STEWARD_IMAP_INTERVAL": "Seconds between two polls by the worker (default 60).",
     "STEWARD_MAX_UPLOAD_MB": "Largest attachment or request body accepted, in megabytes.",
     "STEWARD_API_RATE": "API requests per minute per user (DRF throttle), e.g. 600/min.",
     "STEWARD_WEB_WORKERS": "Worker processes of `steward serve` (default: 2 x cores + 1).",
     "STEWARD_LOG_LEVEL": "Log level (INFO by default).",
+    "STEWARD_DEMO_SCALE": "Size of the service-desk demo data (1 = ~20,000 tickets, 0.01 = ~200).",
     "STEWARD_ADMIN_PASSWORD": "Password used by `steward createadmin` instead of a prompt.",
     "STEWARD_IMPORT_MAX_ROWS": "Most rows one CSV/XLSX import may hold (default 10000).",
     "STEWARD_IMPORT_MAX_MB": "Largest CSV/XLSX import file, in megabytes (default 10).",

@@ -106,7 +106,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "portal:start"  # self-service roles to the portal, IT roles home
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "en"
@@ -177,6 +177,22 @@ else:
 DEFAULT_FROM_EMAIL = env.get("STEWARD_EMAIL_FROM", "steward@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 INBOUND_MAIL_DOMAIN = env.get("STEWARD_INBOUND_DOMAIN", "steward.localhost")
+# Service-desk e-mail channel (steward/servicedesk/mailchannel.py).
+SERVICEDESK_MAIL_ADDRESSES = env.listing(
+    "STEWARD_SERVICEDESK_ADDRESSES", f"servicedesk@{INBOUND_MAIL_DOMAIN}"
+)
+SERVICEDESK_MAIL_DEFAULT_ORGANISATION = env.get("STEWARD_SERVICEDESK_DEFAULT_ORG")
+IMAP_SECURITY = env.get("STEWARD_IMAP_SECURITY", "ssl").strip().lower()
+IMAP = {
+    "HOST": env.get("STEWARD_IMAP_HOST"),
+    "PORT": int(env.get("STEWARD_IMAP_PORT", "993" if IMAP_SECURITY == "ssl" else "143")),
+    "USER": env.get("STEWARD_IMAP_USER"),
+    "PASSWORD": env.get("STEWARD_IMAP_PASSWORD"),
+    "SECURITY": IMAP_SECURITY,
+    "FOLDER": env.get("STEWARD_IMAP_FOLDER", "INBOX"),
+    "DONE_FOLDER": env.get("STEWARD_IMAP_DONE_FOLDER"),
+    "INTERVAL": int(env.get("STEWARD_IMAP_INTERVAL", "60")),
+}
 
 TASKS = {
     "default": {

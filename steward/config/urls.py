@@ -80,6 +80,7 @@ urlpatterns = [
     path("knowledge/", include("steward.knowledge.urls")),
     path("catalogue/", include("steward.catalogue.urls")),
     path("portal/", include("steward.portal.urls")),
+    path("", include("steward.portal.public_urls")),
 ]
 
 handler403 = pages.forbidden

@@ -73,8 +73,10 @@ def sniff(head: bytes) -> str:
 @transaction.atomic
 def attachment_add(*, obj: models.Model, upload: UploadedFile, user: Any) -> Attachment:
     """Stores the file in the data folder. Its type comes from its bytes, never from the
-    client's claim; executables and files over the limit are refused."""
-    permissions.ensure(user, "view", obj)
+    client's claim; executables and files over the limit are refused. ``user=None`` is the
+    system acting (inbound mail): no permission check, no uploader."""
+    if user is not None:
+        permissions.ensure(user, "view", obj)
     size = upload.size or 0
     if size > settings.MAX_UPLOAD_BYTES:
         raise ValidationError(

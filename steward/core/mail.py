@@ -189,6 +189,11 @@ def _local(address: str) -> str:
     return address.split("@", 1)[0].lower()
 
 
+def loop_marker() -> str:
+    """The ``X-Loop`` value Steward puts on the mail it sends; seen coming back, it is a loop."""
+    return f"steward@{settings.INBOUND_MAIL_DOMAIN}".lower()
+
+
 def auto_reply_reason(msg: InboundEmail) -> str:
     """Why a message is an auto-reply, bounce or loop (RFC 3834), or '' when it is not."""
     auto = str(msg.get("Auto-Submitted", "")).strip().lower()
@@ -197,6 +202,8 @@ def auto_reply_reason(msg: InboundEmail) -> str:
     precedence = str(msg.get("Precedence", "")).strip().lower()
     if precedence in {"bulk", "junk", "list"}:
         return f"Precedence: {precedence}"
+    if any(str(v).strip().lower() == loop_marker() for v in msg.get_all("X-Loop", [])):
+        return "X-Loop: our own marker (loop)"
     for header in ("X-Autoreply", "X-Autorespond"):
         if header in msg:
             return header

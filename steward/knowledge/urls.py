@@ -1,2 +1,54 @@
+from django.urls import path
+
+from steward.core.ui.routes import crud
+from steward.core.ui.views import ObjectDeleteView
+from steward.knowledge import forms, views
+from steward.knowledge.models import Article, ArticleFeedback, ArticleTicketLink
+
 app_name = "knowledge"
-urlpatterns: list = []
+urlpatterns = [
+    path("articles/", views.ArticleList.as_view(), name="article_list"),
+    path("articles/add/", views.ArticleEdit.as_view(), name="article_add"),
+    path("articles/<int:pk>/", views.article_by_pk, name="article_detail"),
+    path("articles/<int:pk>/edit/", views.ArticleEdit.as_view(), name="article_edit"),
+    path(
+        "articles/<int:pk>/delete/",
+        ObjectDeleteView.as_view(model=Article, url_prefix="knowledge:article"),
+        name="article_delete",
+    ),
+    path("articles/<int:pk>/versions/", views.article_versions, name="article_versions"),
+    path("articles/<int:pk>/feedback/", views.article_feedback, name="article_feedback"),
+    path("articles/<int:pk>/link-ticket/", views.article_link_ticket, name="article_link_ticket"),
+    path("articles/<int:pk>/<slug:verb>/", views.article_action, name="article_action"),
+    path("from-ticket/<int:ticket_id>/", views.draft_from_ticket, name="article_draft_from_ticket"),
+    path("articles/<slug:slug>/", views.article_read, name="article_read"),
+    path("review/", views.review_queue, name="review_queue"),
+    path("suggest/", views.suggest, name="suggest"),
+    *crud(
+        "categories",
+        "articlecategory",
+        list_view=views.CategoryList,
+        detail_view=views.CategoryDetail,
+        form_class=forms.ArticleCategoryForm,
+    ),
+    path("versions/", views.VersionList.as_view(), name="articleversion_list"),
+    path("versions/<int:pk>/", views.VersionDetail.as_view(), name="articleversion_detail"),
+    path("feedback/", views.FeedbackList.as_view(), name="articlefeedback_list"),
+    path("feedback/<int:pk>/", views.FeedbackDetail.as_view(), name="articlefeedback_detail"),
+    path(
+        "feedback/<int:pk>/delete/",
+        ObjectDeleteView.as_view(model=ArticleFeedback, url_prefix="knowledge:articlefeedback"),
+        name="articlefeedback_delete",
+    ),
+    path("ticket-links/", views.TicketLinkList.as_view(), name="articleticketlink_list"),
+    path(
+        "ticket-links/<int:pk>/",
+        views.TicketLinkDetail.as_view(),
+        name="articleticketlink_detail",
+    ),
+    path(
+        "ticket-links/<int:pk>/delete/",
+        ObjectDeleteView.as_view(model=ArticleTicketLink, url_prefix="knowledge:articleticketlink"),
+        name="articleticketlink_delete",
+    ),
+]

@@ -51,3 +51,20 @@ def internal_organisation() -> Organisation | None:
 
 def organisation_by_mail_domain(domain: str) -> Organisation | None:
     return Organisation.objects.filter(mail_domain__iexact=domain.strip().lower()).first()
+
+
+def person_by_email(address: str) -> Person | None:
+    """The person with this e-mail address (any case), with organisation and login."""
+    address = address.strip()
+    if not address:
+        return None
+    return (
+        Person.objects.select_related("organisation", "user")
+        .filter(email__iexact=address)
+        .order_by("pk")
+        .first()
+    )
+
+
+def organisation_by_name(name: str) -> Organisation | None:
+    return Organisation.objects.filter(name__iexact=name.strip()).first() if name.strip() else None

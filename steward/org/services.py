@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from steward.core import permissions
 from steward.core.models import User
 from steward.core.permissions import Role
-from steward.org.models import OrganisationKind, Person
+from steward.org.models import OrganisationKind, Person, PersonKind
 
 
 @transaction.atomic
@@ -79,3 +79,30 @@ def person_send_password_link(*, person: Person, request: Any) -> bool:
     )
     send_mail(_("Choose your Steward password"), body, None, [user.email])
     return True
+
+
+@transaction.atomic
+def person_register(
+    *,
+    email: str,
+    first_name: str,
+    last_name: str,
+    organisation: Any,
+    actor: Any,
+) -> Person:
+    """Add someone to the directory, e.g. the unknown sender of a service-desk mail
+    (``actor=None``: the system). Employees of the internal organisation, contacts of any
+    other; raises ValidationError (duplicate address, bad values) or PermissionDenied."""
+    if actor is not None:
+        permissions.ensure(actor, "add", Person)
+    internal = organisation.kind == OrganisationKind.INTERNAL
+    person = Person(
+        email=email.strip(),
+        first_name=first_name.strip()[:100],
+        last_name=last_name.strip()[:100],
+        organisation=organisation,
+        kind=PersonKind.EMPLOYEE if internal else PersonKind.CONTACT,
+    )
+    person.full_clean()
+    person.save()
+    return person

@@ -30,6 +30,9 @@ def test_each_role_sees_its_menu_people_and_audit_access(session, org_world, use
     s = session(f"role-{username}")
     s.login(username)
     s.shot("home")
+    if username in ("employee", "acme_contact"):  # self-service roles land in the portal
+        assert s.page.url.endswith("/portal/")
+        s.goto("/org/people/")
     menu = s.nav_labels()
     for label in present:
         assert label in menu, f"{username} should see {label!r} in {menu}"

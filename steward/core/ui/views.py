@@ -72,6 +72,8 @@ class ObjectListView(StewardView):
     prefetch_related: tuple[str, ...] = ()
     paginate_by = 50
     title: Any = None
+    fragment_template = "core/_list_table.html"
+    """What an HTMX request aimed at ``#list-table`` gets: the table alone."""
 
     def get_queryset(self) -> QuerySet[Any]:
         qs = self.restricted("view")
@@ -80,6 +82,9 @@ class ObjectListView(StewardView):
         if self.prefetch_related:
             qs = qs.prefetch_related(*self.prefetch_related)
         return qs
+
+    def extra_context(self) -> dict[str, Any]:
+        return {}
 
     def sorting(self) -> tuple[str, list[str]]:
         requested = self.request.GET.get("sort", "")
@@ -121,9 +126,10 @@ class ObjectListView(StewardView):
             "can_add": permissions.can(request.user, "add", self.model),
             "can_delete": permissions.can(request.user, "delete", self.model),
             "query": request.GET.copy(),
+            **self.extra_context(),
         }
         template = (
-            "core/_list_table.html"
+            self.fragment_template
             if self.is_htmx() and request.headers.get("HX-Target") == "list-table"
             else self.template_name
         )

@@ -3,6 +3,7 @@ and the clocks that run on each ticket."""
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -55,6 +56,20 @@ class WorkingHours(AuditedModel):
 
     def __str__(self) -> str:
         return f"{self.weekday} {self.start}-{self.end}"
+
+    def clean(self) -> None:
+        if self.start is None or self.end is None or not self.calendar_id:
+            return
+        overlapping = WorkingHours.objects.filter(
+            calendar_id=self.calendar_id,
+            weekday=self.weekday,
+            start__lt=self.end,
+            end__gt=self.start,
+        ).exclude(pk=self.pk)
+        if overlapping.exists():
+            raise ValidationError(
+                {"start": _("These hours overlap other working hours of the same weekday.")}
+            )
 
 
 class Holiday(AuditedModel):
@@ -152,6 +167,23 @@ class SLAPolicy(AuditedModel):
     def __str__(self) -> str:
         return self.name
 
+    def clean(self) -> None:
+        from steward.servicedesk.models.tickets import DONE_STATUSES, Status
+
+        errors = {}
+        statuses = self.pause_statuses
+        if not isinstance(statuses, list) or any(
+            s not in Status.values or s in DONE_STATUSES for s in statuses
+        ):
+            open_ones = ", ".join(s for s in Status.values if s not in DONE_STATUSES)
+            errors["pause_statuses"] = _("A list of open statuses: %(s)s.") % {"s": open_ones}
+        if self.kind == SLAPolicyKind.SLA and self.team_id:
+            errors["team"] = _("Only an OLA is for a team.")
+        if self.kind == SLAPolicyKind.OLA and (self.organisation_id or self.service_id):
+            errors["kind"] = _("An OLA is chosen by team, not by organisation or service.")
+        if errors:
+            raise ValidationError(errors)
+
 
 class SLATarget(AuditedModel):
     """Minutes of business time for first response and for resolution at one priority."""
@@ -177,6 +209,12 @@ class SLATarget(AuditedModel):
 
     def __str__(self) -> str:
         return f"{self.policy} P{self.priority}"
+
+    def clean(self) -> None:
+        if self.response_minutes is None and self.resolution_minutes is None:
+            raise ValidationError(_("Give a response or a resolution target, or both."))
+        if self.response_minutes == 0 or self.resolution_minutes == 0:
+            raise ValidationError(_("A target is at least one minute."))
 
 
 class SLAMetric(models.TextChoices):
@@ -214,6 +252,12 @@ class SLAClock(AuditedModel):
     elapsed_seconds = models.PositiveBigIntegerField(_("elapsed business seconds"), default=0)
     running_since = models.DateTimeField(_("running since"), null=True, blank=True)
     due_at = models.DateTimeField(_("due"), null=True, blank=True, db_index=True)
+    warning_due_at = models.DateTimeField(
+        _("warning due"),
+        null=True,
+        blank=True,
+        help_text=_("When the elapsed time reaches the policy's warning threshold."),
+    )
     stopped_at = models.DateTimeField(_("stopped"), null=True, blank=True)
     warned_at = models.DateTimeField(_("warned"), null=True, blank=True)
     breached_at = models.DateTimeField(_("breached"), null=True, blank=True)
@@ -227,7 +271,12 @@ class SLAClock(AuditedModel):
         ordering = ["ticket", "metric", "started_at"]
         verbose_name = _("SLA clock")
         verbose_name_plural = _("SLA clocks")
-        indexes = [models.Index(fields=["is_active", "stopped_at", "due_at"], name="sla_clock_due")]
+        indexes = [
+            models.Index(fields=["is_active", "stopped_at", "due_at"], name="sla_clock_due"),
+            models.Index(
+                fields=["is_active", "stopped_at", "warning_due_at"], name="sla_clock_warning"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_metric_display()} on {self.ticket_id}"
@@ -284,3 +333,11 @@ class EscalationRule(AuditedModel):
 
     def __str__(self) -> str:
         return f"{self.policy}: {self.get_trigger_display()} → {self.get_action_display()}"
+
+    def clean(self) -> None:
+        if self.action == EscalationAction.REASSIGN and not self.reassign_team_id:
+            raise ValidationError({"reassign_team": _("Choose the team to reassign to.")})
+        if self.action == EscalationAction.NOTIFY and not (
+            self.notify_team_lead or self.notify_assignee or self.notify_person_id
+        ):
+            raise ValidationError({"notify_person": _("Choose whom to notify.")})

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from steward.core.models import AuditedModel
+from steward.servicedesk.querysets import TicketQuerySet
 
 
 class TicketKind(models.TextChoices):
@@ -311,6 +312,8 @@ class Ticket(AuditedModel):
     )
     search_text = models.TextField(editable=False, blank=True, default="")
     """Lower-cased reference, title and description: the portable full-text fallback."""
+
+    objects = TicketQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -1,6 +1,6 @@
 """The SLA/OLA engine's entry points, called by the ticket services inside their transaction.
 
-Interface (fixed; the implementation fills these in):
+Interface (fixed):
 
 - ``ticket_opened(ticket, at=)``: choose the SLA policy and OLA for a new ticket, start its
   clocks, write the ticket's summary fields (due times, breached flags, paused).
@@ -9,24 +9,345 @@ Interface (fixed; the implementation fills these in):
   stop on resolve/close/cancel, resume on reopen, re-target on priority or policy change
   (elapsed business time is kept), restart the OLA on reassignment to another team.
 - ``first_response(ticket, at=)``: stop the response clock.
+
+All three reconcile the ticket's clocks with what the ticket now is (``_sync``): the same
+code path whatever changed, so that a combination of changes cannot leave a clock wrong.
 """
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
+
+from django.db.models import F, Q
+
+from steward.core import events
+from steward.servicedesk.models import (
+    SLAClock,
+    SLAMetric,
+    SLAPolicy,
+    SLAPolicyKind,
+    SLATarget,
+    Ticket,
+)
+from steward.servicedesk.models.tickets import DONE_STATUSES
+from steward.servicedesk.sla.clocks import (
+    Calendars,
+    ClockState,
+    bank,
+    clock_state,
+    is_breached,
+    is_paused,
+    is_running,
+    set_due,
+)
+
+__all__ = [
+    "ClockState",
+    "clock_state",
+    "first_response",
+    "select_ola",
+    "select_sla",
+    "sla_states",
+    "ticket_changed",
+    "ticket_opened",
+    "ticket_sla_state",
+]
+
+CLOCK_FIELDS = [
+    "policy",
+    "team",
+    "target_minutes",
+    "elapsed_seconds",
+    "running_since",
+    "due_at",
+    "warning_due_at",
+    "stopped_at",
+    "warned_at",
+    "breached_at",
+    "is_active",
+    "updated_at",
+]
+SUMMARY_FIELDS = (
+    "sla_policy_id",
+    "response_due",
+    "resolution_due",
+    "response_breached",
+    "resolution_breached",
+    "sla_paused",
+)
+
+
+def select_sla(ticket: Any) -> SLATarget | None:
+    """The target row of the most specific active SLA with a target for the ticket's
+    priority: organisation and service, organisation, service, anyone; then lowest order."""
+    return (
+        SLATarget.objects.filter(
+            priority=ticket.priority, policy__is_active=True, policy__kind=SLAPolicyKind.SLA
+        )
+        .filter(
+            Q(policy__organisation_id=ticket.organisation_id) | Q(policy__organisation__isnull=True)
+        )
+        .filter(Q(policy__service_id=ticket.service_id) | Q(policy__service__isnull=True))
+        .select_related("policy")
+        .order_by(
+            F("policy__organisation_id").desc(nulls_last=True),
+            F("policy__service_id").desc(nulls_last=True),
+            "policy__order",
+            "policy__name",
+        )
+        .first()
+    )
+
+
+def select_ola(ticket: Any) -> SLATarget | None:
+    """The OLA target of the ticket's team (a policy for that team before one for any team)."""
+    if ticket.team_id is None:
+        return None
+    return (
+        SLATarget.objects.filter(
+            priority=ticket.priority,
+            policy__is_active=True,
+            policy__kind=SLAPolicyKind.OLA,
+            resolution_minutes__isnull=False,
+        )
+        .filter(Q(policy__team_id=ticket.team_id) | Q(policy__team__isnull=True))
+        .select_related("policy")
+        .order_by(F("policy__team_id").desc(nulls_last=True), "policy__order", "policy__name")
+        .first()
+    )
+
+
+def _minutes(target: SLATarget | None, metric: str) -> int | None:
+    if target is None:
+        return None
+    if metric == SLAMetric.RESPONSE:
+        return target.response_minutes
+    return target.resolution_minutes
+
+
+def _desired(ticket: Any, metric: str, policy: SLAPolicy | None) -> str:
+    """What a clock of ``metric`` should be doing now: running, paused or stopped."""
+    if ticket.status in DONE_STATUSES:
+        return "stopped"
+    if metric == SLAMetric.RESPONSE and ticket.first_response_at is not None:
+        return "stopped"
+    pause = policy.pause_statuses if policy is not None else []
+    if ticket.status in (pause or []):
+        return "paused"
+    return "running"
+
+
+def _state(clock: SLAClock) -> str:
+    if clock.stopped_at is not None:
+        return "stopped"
+    return "running" if clock.running_since is not None else "paused"
+
+
+def _values(clock: SLAClock) -> tuple[Any, ...]:
+    return tuple(
+        getattr(clock, "policy_id" if n == "policy" else "team_id" if n == "team" else n)
+        for n in CLOCK_FIELDS
+        if n != "updated_at"
+    )
+
+
+class _Sync:
+    """One reconciliation of a ticket's clocks at ``at``."""
+
+    def __init__(self, ticket: Any, at: datetime.datetime, clocks: list[SLAClock]) -> None:
+        self.ticket, self.at = ticket, at
+        self.calendars = Calendars()
+        self.clocks = clocks
+        self.late: list[SLAClock] = []
+        self.retargeted: set[int] = set()
+        self.before = {c.pk: _values(c) for c in clocks}
+
+    def retire(self, clock: SLAClock) -> None:
+        """Stop and keep as history: an old team's OLA, or a metric the policy dropped."""
+        self.move(clock, "stopped")
+        clock.is_active = False
+        clock.due_at = clock.warning_due_at = None
+
+    def move(self, clock: SLAClock, state: str) -> None:
+        if clock.pk is not None and id(clock) not in self.retargeted and _state(clock) == state:
+            return
+        calendar = self.calendars.of(clock)
+        was_running = is_running(clock)
+        bank(clock, calendar, self.at)
+        if state == "running":
+            if not was_running:
+                clock.running_since, clock.stopped_at = self.at, None
+        else:
+            if was_running and clock.breached_at is None and is_breached(clock, self.at):
+                clock.breached_at = self.at
+                self.late.append(clock)
+            clock.running_since = None
+            if state == "stopped":
+                clock.stopped_at = clock.stopped_at or self.at
+            else:
+                clock.stopped_at = None
+        set_due(clock, calendar)
+
+    def retarget(self, clock: SLAClock, target: SLATarget, minutes: int) -> None:
+        if clock.policy_id == target.policy_id and clock.target_minutes == minutes:
+            return
+        bank(clock, self.calendars.of(clock), self.at)
+        clock.policy, clock.target_minutes = target.policy, minutes
+        self.retargeted.add(id(clock))
+        if clock.breached_at is None and clock.warned_at is not None:
+            percent = target.policy.warning_percent
+            if clock.elapsed_seconds < minutes * 60 * percent // 100:
+                clock.warned_at = None
+
+    def metric(
+        self, metric: str, target: SLATarget | None, team_id: int | None = None
+    ) -> SLAClock | None:
+        current = [c for c in self.clocks if c.metric == metric and c.is_active]
+        for clock in current:
+            if metric == SLAMetric.OLA and clock.team_id != team_id:
+                self.retire(clock)
+        current = [c for c in current if c.is_active]
+        minutes = _minutes(target, metric)
+        if target is None or minutes is None:
+            for clock in current:
+                self.retire(clock)
+            return None
+        policy = target.policy
+        state = _desired(self.ticket, metric, policy)
+        if not current:
+            if state == "stopped" and metric == SLAMetric.RESPONSE:
+                return None
+            clock = SLAClock(
+                ticket=self.ticket,
+                policy=policy,
+                metric=metric,
+                team_id=team_id,
+                target_minutes=minutes,
+                started_at=self.at,
+            )
+            self.clocks.append(clock)
+            current = [clock]
+        clock = current[-1]
+        for extra in current[:-1]:
+            self.retire(extra)
+        self.retarget(clock, target, minutes)
+        self.move(clock, state)
+        return clock
+
+    def save(self) -> None:
+        for clock in self.clocks:
+            if clock.pk is None:
+                clock.save()
+            elif _values(clock) != self.before.get(clock.pk):
+                clock.save(update_fields=CLOCK_FIELDS)
+        for clock in self.late:
+            events.publish(
+                "servicedesk.sla_breached",
+                clock_id=clock.pk,
+                ticket_id=self.ticket.pk,
+                metric=clock.metric,
+            )
+
+
+def _summary(
+    ticket: Any, sla: SLATarget | None, sync: _Sync, at: datetime.datetime
+) -> dict[str, Any]:
+    values: dict[str, Any] = {
+        "sla_policy_id": sla.policy_id if sla is not None else None,
+        "response_due": None,
+        "resolution_due": None,
+        "response_breached": False,
+        "resolution_breached": False,
+        "sla_paused": False,
+    }
+    for clock in sync.clocks:
+        if not clock.is_active:
+            continue
+        if clock.metric in (SLAMetric.RESPONSE, SLAMetric.RESOLUTION):
+            values[f"{clock.metric}_due"] = clock.due_at
+            values[f"{clock.metric}_breached"] = is_breached(clock, at)
+        if clock.metric == SLAMetric.RESOLUTION and is_paused(clock):
+            values["sla_paused"] = True
+    return values
+
+
+def _write_summary(ticket: Any, values: Mapping[str, Any]) -> None:
+    changed = [name for name, value in values.items() if getattr(ticket, name) != value]
+    if not changed:
+        return
+    for name in changed:
+        setattr(ticket, name, values[name])
+    ticket.save(update_fields=changed)
+
+
+def _sync(ticket: Any, at: datetime.datetime, *, new: bool = False) -> None:
+    clocks = [] if new else list(ticket.sla_clocks.filter(is_active=True).select_related("policy"))
+    sync = _Sync(ticket, at, clocks)
+    sla = select_sla(ticket)
+    sync.metric(SLAMetric.RESPONSE, sla)
+    sync.metric(SLAMetric.RESOLUTION, sla)
+    sync.metric(SLAMetric.OLA, select_ola(ticket), team_id=ticket.team_id)
+    sync.save()
+    _write_summary(ticket, _summary(ticket, sla, sync, at))
 
 
 def ticket_opened(ticket: Any, *, at: datetime.datetime) -> None:
-    return None
+    _sync(ticket, at, new=True)
 
 
 def ticket_changed(
     ticket: Any, *, changed: set[str], previous: Mapping[str, Any], at: datetime.datetime
 ) -> None:
-    return None
+    """``previous`` is not needed: the clocks themselves remember the team and the policy
+    they run for, and ``_sync`` compares them with the ticket as it is now."""
+    _sync(ticket, at)
 
 
 def first_response(ticket: Any, *, at: datetime.datetime) -> None:
-    return None
+    if ticket.first_response_at is None:
+        ticket.first_response_at = at
+        ticket.save(update_fields=["first_response_at"])
+    _sync(ticket, at)
+
+
+def ticket_sla_state(
+    ticket: Any, now: datetime.datetime, calendars: Calendars | None = None
+) -> dict[str, Any]:
+    """Live state of the ticket's current clocks: ``{"policy_id", "response", "resolution",
+    "ola"}``, each a ``ClockState`` or None. Uses prefetched ``sla_clocks`` when present."""
+    calendars = calendars or Calendars()
+    state: dict[str, Any] = {
+        "policy_id": ticket.sla_policy_id,
+        "response": None,
+        "resolution": None,
+        "ola": None,
+    }
+    for clock in ticket.sla_clocks.all():
+        if clock.is_active:
+            state[clock.metric] = clock_state(clock, now, calendars)
+    return state
+
+
+def sla_states(tickets: Iterable[Ticket], now: datetime.datetime) -> dict[int, dict[str, Any]]:
+    """``ticket_sla_state`` for a page of tickets in one query of clocks (for lists)."""
+    tickets = list(tickets)
+    by_ticket: dict[int, list[SLAClock]] = {t.pk: [] for t in tickets}
+    clocks = SLAClock.objects.filter(ticket_id__in=list(by_ticket), is_active=True)
+    for clock in clocks.select_related("policy"):
+        by_ticket[clock.ticket_id].append(clock)
+    calendars = Calendars()
+    calendars.preload_for(c for rows in by_ticket.values() for c in rows)
+    out = {}
+    for ticket in tickets:
+        state: dict[str, Any] = {
+            "policy_id": ticket.sla_policy_id,
+            "response": None,
+            "resolution": None,
+            "ola": None,
+        }
+        for clock in by_ticket[ticket.pk]:
+            state[clock.metric] = clock_state(clock, now, calendars)
+        out[ticket.pk] = state
+    return out

@@ -6,6 +6,10 @@ document.querySelectorAll("canvas[id]").forEach((canvas) => {
   new Chart(canvas, {
     type: spec.type || "bar",
     data: { labels: spec.labels, datasets: spec.datasets },
-    options: { responsive: true, plugins: { legend: { display: spec.datasets.length > 1 } } },
+    options: {
+      responsive: true,
+      plugins: { legend: { display: spec.datasets.length > 1 } },
+      scales: spec.stacked ? { x: { stacked: true }, y: { stacked: true } } : undefined,
+    },
   });
 });

@@ -1,0 +1,70 @@
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from steward.catalogue.models import (
+    CatalogueCategory,
+    CatalogueItem,
+    FulfilmentTask,
+    FulfilmentTaskTemplate,
+    ItemField,
+    RequestedItem,
+)
+from steward.core.filtersets import RestrictedFilterSet
+
+
+class SearchFilterSet(RestrictedFilterSet):
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+    search_fields: tuple[str, ...] = ("name",)
+
+    def search(self, queryset, name, value):  # type: ignore[no-untyped-def]
+        condition = Q()
+        for field in self.search_fields:
+            condition |= Q(**{f"{field}__icontains": value})
+        return queryset.filter(condition)
+
+
+class CatalogueCategoryFilterSet(SearchFilterSet):
+    class Meta:
+        model = CatalogueCategory
+        fields = ["q", "is_active"]
+
+
+class CatalogueItemFilterSet(SearchFilterSet):
+    search_fields = ("name", "short_description", "slug")
+
+    class Meta:
+        model = CatalogueItem
+        fields = ["q", "category", "audience", "is_active", "fulfilment_mode", "default_team"]
+
+
+class ItemFieldFilterSet(SearchFilterSet):
+    search_fields = ("name", "label")
+
+    class Meta:
+        model = ItemField
+        fields = ["q", "item", "type", "required"]
+
+
+class FulfilmentTaskTemplateFilterSet(SearchFilterSet):
+    search_fields = ("title",)
+
+    class Meta:
+        model = FulfilmentTaskTemplate
+        fields = ["q", "item", "team"]
+
+
+class RequestedItemFilterSet(SearchFilterSet):
+    search_fields = ("item__name", "ticket__reference", "ticket__title")
+
+    class Meta:
+        model = RequestedItem
+        fields = ["q", "item", "state"]
+
+
+class FulfilmentTaskFilterSet(SearchFilterSet):
+    search_fields = ("title", "requested_item__ticket__reference")
+
+    class Meta:
+        model = FulfilmentTask
+        fields = ["q", "status", "team"]

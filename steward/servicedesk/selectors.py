@@ -1,0 +1,135 @@
+"""Reads of the service desk, for its own pages and API and for other apps. Every read of
+tickets and their rows goes through ``permissions.restrict``; lists carry the relations
+they show (``select_related``) so that a page of tickets is one query."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from steward.core import permissions
+from steward.core.validation import is_id
+from steward.servicedesk.models import (
+    Service,
+    SurveyResponse,
+    Ticket,
+    TicketEntry,
+    TicketLink,
+    TimeEntry,
+)
+
+LIST_RELATED = (
+    "requester",
+    "organisation",
+    "category",
+    "service",
+    "team",
+    "assignee",
+    "sla_policy",
+)
+DETAIL_RELATED = (
+    *LIST_RELATED,
+    "affected_person",
+    "category__parent",
+    "parent",
+    "merged_into",
+    "created_by",
+)
+REFERENCE = re.compile(r"^\s*\[?(INC|REQ)-(\d{1,18})\]?\s*$", re.IGNORECASE)
+
+
+def ticket_list(user: Any, **filters: Any) -> QuerySet[Ticket]:
+    """The tickets ``user`` may see, with the relations a list shows, narrowed by
+    ``filters`` (``open=True``, ``team=``, ``assignee=``, ``unassigned=True``,
+    ``breaching_within=minutes``, ``requester=``, or any plain field lookup)."""
+    qs = permissions.restrict(Ticket.objects.select_related(*LIST_RELATED), user, "view")
+    if filters.pop("open", None):
+        qs = qs.open()
+    if "team" in filters:
+        qs = qs.for_team(filters.pop("team"))
+    if "assignee" in filters:
+        qs = qs.assigned_to(filters.pop("assignee"))
+    if filters.pop("unassigned", None):
+        qs = qs.unassigned()
+    if "breaching_within" in filters:
+        qs = qs.breaching_within(filters.pop("breaching_within"))
+    if "requester" in filters:
+        qs = qs.requested_by(filters.pop("requester"))
+    return qs.filter(**filters) if filters else qs
+
+
+def ticket_get(user: Any, pk: Any) -> Ticket | None:
+    """One ticket ``user`` may see, or None (unknown, malformed or not theirs alike)."""
+    if not is_id(pk):
+        return None
+    qs = Ticket.objects.select_related(*DETAIL_RELATED)
+    return permissions.restrict(qs, user, "view").filter(pk=pk).first()
+
+
+def parse_reference(text: str) -> int | None:
+    """The number of ``INC-000123`` / ``REQ-000123`` / ``[INC-123]``, or None."""
+    match = REFERENCE.match(text or "")
+    return int(match.group(2)) if match else None
+
+
+def ticket_by_reference(reference: str) -> Ticket | None:
+    """The ticket with this reference, for mail threading (no permission check: the caller
+    is the system). The prefix may have changed with the ticket's kind: the number decides."""
+    number = parse_reference(reference)
+    if number is None:
+        return None
+    candidates = [f"INC-{number:06d}", f"REQ-{number:06d}"]
+    return (
+        Ticket.objects.select_related("requester", "organisation", "team", "assignee")
+        .filter(reference__in=candidates)
+        .first()
+    )
+
+
+def entries_for(ticket: Ticket, user: Any) -> QuerySet[TicketEntry]:
+    """The ticket's timeline as ``user`` may see it (no internal notes for requesters)."""
+    qs = TicketEntry.objects.filter(ticket=ticket).select_related("author", "author__user")
+    return permissions.restrict(qs, user, "view").order_by("created_at", "id")
+
+
+def links_for(ticket: Ticket, user: Any) -> QuerySet[TicketLink]:
+    """Links from and to the ticket (staff only, per policy)."""
+    qs = TicketLink.objects.filter(Q(source=ticket) | Q(target=ticket)).select_related(
+        "source", "target"
+    )
+    return permissions.restrict(qs, user, "view")
+
+
+def time_entries_for(ticket: Ticket, user: Any) -> QuerySet[TimeEntry]:
+    qs = TimeEntry.objects.filter(ticket=ticket).select_related("person")
+    return permissions.restrict(qs, user, "view")
+
+
+def children_of(ticket: Ticket, user: Any) -> QuerySet[Ticket]:
+    return ticket_list(user).filter(parent=ticket)
+
+
+def service_status_list() -> QuerySet[Service]:
+    """Business services in page order, for the public status page (no login: the caller
+    shows only ``is_public`` ones)."""
+    return Service.objects.all().order_by("order", "name")
+
+
+def open_major_incidents() -> QuerySet[Ticket]:
+    """Open major incidents, newest first, with their service (public status page)."""
+    return (
+        Ticket.objects.open()
+        .incidents()
+        .major()
+        .select_related("service")
+        .order_by("-created_at", "-id")
+    )
+
+
+def survey_by_token(token: str) -> SurveyResponse | None:
+    """The survey behind a link's token (the token is the credential), or None."""
+    if not token or len(token) > 64:
+        return None
+    return SurveyResponse.objects.select_related("ticket").filter(token=token).first()

@@ -1,0 +1,469 @@
+"""The ticket use cases: open, change, assign, move through the lifecycle, reply.
+
+Every service is keyword-only and atomic, checks permissions first (``actor=None`` is the
+system: mail, monitoring, jobs), validates with field errors, saves (the ORM layer audits),
+tells the SLA engine, writes timeline events and publishes on the event bus after commit.
+Links, merge and time entries are in ``relations``; re-exported here.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from steward.core import events, permissions
+from steward.core.customfields import clean_custom_fields
+from steward.servicedesk.models import (
+    Channel,
+    EntryKind,
+    Impact,
+    Status,
+    Ticket,
+    TicketEntry,
+    TicketKind,
+    Urgency,
+)
+from steward.servicedesk.services import tags as ticket_tags
+from steward.servicedesk.services.lifecycle import (
+    FK_FIELDS,
+    REQUESTER_TRANSITIONS,
+    apply_status,
+    event_entry,
+    is_staff,
+    person_of,
+    search_text,
+    sla_changed,
+    snapshot,
+)
+from steward.servicedesk.services.relations import (
+    ticket_link,
+    ticket_merge,
+    ticket_unlink,
+    time_entry_add,
+)
+from steward.servicedesk.services.replies import ticket_reply
+from steward.servicedesk.services.routing import pick_assignee, priority_for, route
+from steward.servicedesk.sla import engine
+
+__all__ = [
+    "ticket_assign",
+    "ticket_bulk_update",
+    "ticket_create",
+    "ticket_link",
+    "ticket_merge",
+    "ticket_reply",
+    "ticket_transition",
+    "ticket_unlink",
+    "ticket_update",
+    "time_entry_add",
+]
+
+UNCHANGED: Any = object()
+"""Default of ``ticket_assign``'s team and assignee: leave as it is."""
+MAX_BULK = 500
+STAFF_ONLY_ON_CREATE = ("team", "assignee", "is_major", "tags")
+
+
+def _reference(ticket: Ticket) -> str:
+    prefix = "REQ" if ticket.kind == TicketKind.REQUEST else "INC"
+    return f"{prefix}-{ticket.pk:06d}"
+
+
+def _check_choice(errors: dict[str, str], name: str, value: Any, choices: Any) -> None:
+    if value not in choices.values:
+        errors[name] = _("%(v)s is not a valid choice.") % {"v": value}
+
+
+def _check_assignee_in_team(team: Any, assignee: Any) -> None:
+    if assignee is None:
+        return
+    if not assignee.is_active:
+        raise ValidationError({"assignee": _("%(p)s is not active.") % {"p": assignee}})
+    if assignee.user_id is None:
+        raise ValidationError({"assignee": _("%(p)s has no login.") % {"p": assignee}})
+    if team is not None and not team.members.filter(pk=assignee.pk).exists():
+        raise ValidationError(
+            {"assignee": _("%(p)s is not a member of %(t)s.") % {"p": assignee, "t": team}}
+        )
+
+
+@transaction.atomic
+def ticket_create(
+    *,
+    actor: Any,
+    requester: Any,
+    title: str,
+    description: str = "",
+    kind: str = TicketKind.INCIDENT,
+    channel: str = Channel.PORTAL,
+    organisation: Any = None,
+    category: Any = None,
+    service: Any = None,
+    impact: int | None = None,
+    urgency: int | None = None,
+    affected_person: Any = None,
+    team: Any = None,
+    assignee: Any = None,
+    configuration_item_id: int | None = None,
+    custom_fields: Mapping[str, Any] | None = None,
+    tags: Iterable[str] = (),
+    message_id: str = "",
+    is_major: bool = False,
+) -> Ticket:
+    """Opens a ticket: priority from the matrix, routed and auto-assigned when no team is
+    given, SLA clocks started. A requester without an agent role opens tickets for
+    themselves only and cannot choose team, assignee or major status (PermissionDenied)."""
+    staff = actor is None or is_staff(actor)
+    if actor is not None:
+        permissions.ensure(actor, "add", Ticket)
+        if not staff:
+            me = person_of(actor)
+            if me is None or requester is None or requester.pk != me.pk:
+                raise PermissionDenied(_("You can only open tickets for yourself."))
+            given = {"team": team, "assignee": assignee, "is_major": is_major, "tags": tags}
+            if any(given[name] for name in STAFF_ONLY_ON_CREATE):
+                raise PermissionDenied(_("Only agents set the team, assignee, tags or major flag."))
+    errors: dict[str, str] = {}
+    if requester is None:
+        errors["requester"] = _("Who is asking? A requester is required.")
+    title = (title or "").strip()
+    if not title:
+        errors["title"] = _("Give the ticket a short title.")
+    _check_choice(errors, "kind", kind, TicketKind)
+    _check_choice(errors, "channel", channel, Channel)
+    impact = Impact.LOW if impact is None else impact
+    urgency = Urgency.MEDIUM if urgency is None else urgency
+    _check_choice(errors, "impact", impact, Impact)
+    _check_choice(errors, "urgency", urgency, Urgency)
+    if category is not None and category.kind and category.kind != kind:
+        errors["category"] = _("%(c)s is not a category for this kind of ticket.") % {"c": category}
+    if organisation is None and requester is not None:
+        organisation = requester.organisation
+    if not staff and organisation is not None and organisation.pk != requester.organisation_id:
+        errors["organisation"] = _("You can only open tickets for your own organisation.")
+    if (
+        not staff
+        and affected_person is not None
+        and affected_person.organisation_id != requester.organisation_id
+    ):
+        errors["affected_person"] = _("The affected person must be of your organisation.")
+    if custom_fields is not None and not isinstance(custom_fields, Mapping):
+        errors["custom_fields"] = _("Custom fields are an object of names and values.")
+    if errors:
+        raise ValidationError(errors)
+
+    ticket = Ticket(
+        reference=f"~{uuid.uuid4().hex[:19]}",
+        kind=kind,
+        title=title,
+        description=description or "",
+        requester=requester,
+        affected_person=affected_person,
+        organisation=organisation,
+        channel=channel,
+        category=category,
+        service=service,
+        configuration_item_id=configuration_item_id,
+        impact=impact,
+        urgency=urgency,
+        priority=priority_for(impact, urgency),
+        team=team,
+        assignee=assignee,
+        is_major=bool(is_major),
+        created_by=actor if actor is not None and actor.pk else None,
+        custom_fields=clean_custom_fields(Ticket, dict(custom_fields or {})),
+    )
+    routed = None
+    if team is None:
+        routed = route(ticket)
+        ticket.team = routed.team
+        if routed.category is not None and ticket.category is None:
+            ticket.category = routed.category
+        if routed.priority is not None:
+            ticket.priority = routed.priority
+    _check_assignee_in_team(ticket.team, assignee)
+    if ticket.assignee is None and ticket.team is not None:
+        ticket.assignee = pick_assignee(ticket.team)
+    if ticket.assignee is not None:
+        ticket.status = Status.ASSIGNED
+    ticket.full_clean(exclude=FK_FIELDS, validate_unique=False)
+    ticket.save()
+    ticket.reference = _reference(ticket)
+    ticket.search_text = search_text(ticket)
+    ticket.save(update_fields=["reference", "search_text"])
+    if actor is not None:
+        permissions.ensure_saved_in_scope(actor, "view", ticket)
+
+    TicketEntry.objects.create(
+        ticket=ticket,
+        kind=EntryKind.EVENT,
+        author=person_of(actor),
+        body=_("Opened by %(p)s via %(c)s") % {"p": requester, "c": Channel(channel).label},
+        channel=channel,
+        message_id=message_id[:255],
+    )
+    if routed is not None and routed.rule is not None:
+        event_entry(
+            ticket,
+            None,
+            _("Routed to %(t)s by rule “%(r)s”") % {"t": ticket.team, "r": routed.rule.name},
+        )
+    if ticket.assignee is not None:
+        event_entry(ticket, None, _("Assigned to %(p)s") % {"p": ticket.assignee})
+    names = [n for n in tags if n and n.strip()]
+    if names:
+        ticket_tags.ticket_tags_set(ticket=ticket, names=names, actor=actor)
+    engine.ticket_opened(ticket, at=timezone.now())
+    events.publish("servicedesk.ticket_created", ticket_id=ticket.pk)
+    if ticket.team_id or ticket.assignee_id:
+        events.publish(
+            "servicedesk.ticket_assigned",
+            ticket_id=ticket.pk,
+            team_id=ticket.team_id,
+            assignee_id=ticket.assignee_id,
+        )
+    return ticket
+
+
+EDITABLE = (
+    "title",
+    "description",
+    "kind",
+    "category",
+    "service",
+    "impact",
+    "urgency",
+    "priority",
+    "affected_person",
+    "requester",
+    "organisation",
+    "configuration_item_id",
+    "custom_fields",
+    "is_major",
+    "parent",
+)
+ROUTED_ELSEWHERE = ("status", "pending_reason", "resolution", "team", "assignee", "tags")
+
+
+def _locked(ticket: Ticket) -> Ticket:
+    return Ticket._base_manager.select_for_update().get(pk=ticket.pk)
+
+
+def _check_parent(ticket: Ticket, parent: Any) -> None:
+    if parent is None:
+        return
+    if parent.pk == ticket.pk:
+        raise ValidationError({"parent": _("A ticket cannot be its own parent.")})
+    seen, current = {ticket.pk}, parent.pk
+    while current is not None:
+        if current in seen:
+            raise ValidationError({"parent": _("That would make a cycle of parent tickets.")})
+        seen.add(current)
+        current = Ticket._base_manager.filter(pk=current).values_list("parent_id", flat=True)[0]
+
+
+@transaction.atomic
+def ticket_update(*, ticket: Ticket, actor: Any, data: Mapping[str, Any]) -> Ticket:
+    """Changes fields of a ticket. Impact or urgency recompute the priority unless a
+    priority is given too; ``team``/``assignee`` go through ``ticket_assign`` and ``status``
+    (with ``pending_reason``/``resolution``) through ``ticket_transition``."""
+    if actor is not None:
+        permissions.ensure(actor, "work", ticket)
+    unknown = sorted(set(data) - set(EDITABLE) - set(ROUTED_ELSEWHERE))
+    if unknown:
+        raise ValidationError({name: _("This field cannot be changed here.") for name in unknown})
+    ticket = _locked(ticket)
+    if ticket.status in (Status.CLOSED, Status.CANCELLED) and set(data) & set(EDITABLE):
+        raise ValidationError(_("A closed or cancelled ticket cannot be changed."))
+    previous = snapshot(ticket)
+    changed: list[str] = []
+    for name in EDITABLE:
+        if name not in data:
+            continue
+        value = data[name]
+        if name == "custom_fields":
+            if value is not None and not isinstance(value, Mapping):
+                raise ValidationError(
+                    {"custom_fields": _("Custom fields are an object of names and values.")}
+                )
+            value = clean_custom_fields(Ticket, dict(value or {}))
+        if name in ("title", "description"):
+            value = (value or "").strip()
+        if name == "parent":
+            _check_parent(ticket, value)
+        current = getattr(ticket, name)
+        if current != value:
+            setattr(ticket, name, value)
+            changed.append(name)
+    if ("impact" in changed or "urgency" in changed) and "priority" not in data:
+        priority = priority_for(ticket.impact, ticket.urgency)
+        if priority != ticket.priority:
+            ticket.priority = priority
+            changed.append("priority")
+    if "title" in changed and not ticket.title:
+        raise ValidationError({"title": _("Give the ticket a short title.")})
+    if (
+        "category" in changed
+        and ticket.category is not None
+        and ticket.category.kind
+        and ticket.category.kind != ticket.kind
+    ):
+        raise ValidationError({"category": _("Not a category for this kind of ticket.")})
+    if changed:
+        ticket.search_text = search_text(ticket)
+        ticket.full_clean(exclude=FK_FIELDS, validate_unique=False)
+        ticket.save()
+        if actor is not None:
+            permissions.ensure_saved_in_scope(actor, "view", ticket)
+        if "priority" in changed:
+            event_entry(ticket, actor, _("Priority: %(p)s") % {"p": ticket.get_priority_display()})
+        sla_changed(ticket, previous)
+    if "team" in data or "assignee" in data:
+        ticket = ticket_assign(
+            ticket=ticket,
+            actor=actor,
+            team=data.get("team", UNCHANGED),
+            assignee=data.get("assignee", UNCHANGED),
+        )
+        changed += [n for n in ("team", "assignee") if n in data]
+    if "status" in data and data["status"] != ticket.status:
+        ticket = ticket_transition(
+            ticket=ticket,
+            actor=actor,
+            status=data["status"],
+            pending_reason=data.get("pending_reason", "") or "",
+            resolution=data.get("resolution", "") or "",
+        )
+        changed.append("status")
+    if "tags" in data:
+        ticket_tags.ticket_tags_set(ticket=ticket, names=list(data["tags"] or []), actor=actor)
+        changed.append("tags")
+    if changed:
+        events.publish("servicedesk.ticket_updated", ticket_id=ticket.pk, changed=changed)
+    return ticket
+
+
+@transaction.atomic
+def ticket_assign(
+    *, ticket: Ticket, actor: Any, team: Any = UNCHANGED, assignee: Any = UNCHANGED
+) -> Ticket:
+    """Sets the assignment group and/or agent. A new team without an agent is auto-assigned
+    per its setting; an agent must be an active member with a login. A new ticket given an
+    agent becomes assigned."""
+    if actor is not None:
+        permissions.ensure(actor, "work", ticket)
+    ticket = _locked(ticket)
+    if ticket.status in (Status.CLOSED, Status.CANCELLED):
+        raise ValidationError(_("A closed or cancelled ticket cannot be reassigned."))
+    previous = snapshot(ticket)
+    new_team = ticket.team if team is UNCHANGED else team
+    new_assignee = ticket.assignee if assignee is UNCHANGED else assignee
+    if team is not UNCHANGED and assignee is UNCHANGED and new_team != ticket.team:
+        new_assignee = None
+        if new_team is not None:
+            new_assignee = pick_assignee(new_team)
+    if assignee is not UNCHANGED or new_assignee is not None:
+        _check_assignee_in_team(new_team, new_assignee)
+    if new_team == ticket.team and new_assignee == ticket.assignee:
+        return ticket
+    ticket.team, ticket.assignee = new_team, new_assignee
+    fields = ["team", "assignee", "updated_at"]
+    if ticket.assignee is not None and ticket.status == Status.NEW:
+        ticket.status = Status.ASSIGNED
+        fields.append("status")
+    ticket.save(update_fields=fields)
+    if ticket.team_id != previous["team"]:
+        body = (
+            _("Assigned to team %(t)s") % {"t": ticket.team}
+            if ticket.team
+            else _("Removed from its team")
+        )
+        event_entry(ticket, actor, body)
+    if ticket.assignee_id != previous["assignee"]:
+        body = (
+            _("Assigned to %(p)s") % {"p": ticket.assignee} if ticket.assignee else _("Unassigned")
+        )
+        event_entry(ticket, actor, body)
+    sla_changed(ticket, previous)
+    events.publish(
+        "servicedesk.ticket_assigned",
+        ticket_id=ticket.pk,
+        team_id=ticket.team_id,
+        assignee_id=ticket.assignee_id,
+    )
+    if ticket.status != previous["status"]:
+        events.publish(
+            "servicedesk.ticket_status_changed",
+            ticket_id=ticket.pk,
+            old=previous["status"],
+            new=ticket.status,
+        )
+    return ticket
+
+
+def _may_transition(actor: Any, ticket: Ticket, new: str) -> None:
+    if actor is None or permissions.can(actor, "work", ticket):
+        return
+    me = person_of(actor)
+    own = me is not None and me.pk in (ticket.requester_id, ticket.affected_person_id)
+    if (
+        own
+        and (ticket.status, new) in REQUESTER_TRANSITIONS
+        and permissions.can(actor, "reply", ticket)
+    ):
+        return
+    raise PermissionDenied(_("You may not change the status of this ticket."))
+
+
+@transaction.atomic
+def ticket_transition(
+    *, ticket: Ticket, actor: Any, status: str, pending_reason: str = "", resolution: str = ""
+) -> Ticket:
+    """Moves the ticket along the lifecycle (``lifecycle.TRANSITIONS``). Pending needs a
+    reason, resolved a resolution; reopening counts and clears the resolution time. Agents
+    may make any allowed move; a requester may accept, reopen or withdraw their own."""
+    _may_transition(actor, ticket, status)
+    ticket = _locked(ticket)
+    _may_transition(actor, ticket, status)
+    apply_status(
+        ticket, actor=actor, new=status, pending_reason=pending_reason, resolution=resolution
+    )
+    return ticket
+
+
+@transaction.atomic
+def ticket_bulk_update(*, tickets: Iterable[Ticket], actor: Any, data: Mapping[str, Any]) -> int:
+    """Applies ``data`` (status, pending_reason, resolution, team, assignee, priority,
+    category) to up to 500 tickets, each through ``ticket_update`` so that every rule, audit
+    row, SLA hook and event applies. All or nothing: one refusal rolls back the lot.
+    Returns how many tickets changed."""
+    allowed = {"status", "pending_reason", "resolution", "team", "assignee", "priority", "category"}
+    unknown = sorted(set(data) - allowed)
+    if unknown:
+        raise ValidationError({name: _("Not a bulk-editable field.") for name in unknown})
+    if not data:
+        raise ValidationError(_("Say what to change."))
+    rows = list(tickets)
+    if not rows:
+        raise ValidationError({"tickets": _("Choose at least one ticket.")})
+    if len(rows) > MAX_BULK:
+        raise ValidationError({"tickets": _("At most %(n)s tickets at once.") % {"n": MAX_BULK}})
+    count = 0
+    for ticket in rows:
+        try:
+            before = snapshot(ticket)
+            updated = ticket_update(ticket=ticket, actor=actor, data=data)
+        except ValidationError as exc:
+            messages = "; ".join(exc.messages)
+            raise ValidationError(
+                {"tickets": _("%(r)s: %(m)s") % {"r": ticket.reference, "m": messages}}
+            ) from exc
+        if snapshot(updated) != before:
+            count += 1
+    return count
