@@ -486,6 +486,9 @@ def load(*, rng: Any, log: Callable[[str], None], **_: Any) -> None:
     # can be tried with the demo logins.
     person = org_selectors.person_for_user(employee)
     manager_person = org_selectors.person_for_user(manager)
+    if person is None or manager_person is None:
+        log("demo logins have no person records; no requests filed")
+        return
     if person.manager_id is None or person.manager.user_id is None:
         core_services.object_update(obj=person, data={"manager": manager_person}, actor=admin)
     laptop = {"model": "14-inch standard", "reason": "My laptop is five years old and slow."}

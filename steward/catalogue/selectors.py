@@ -212,6 +212,19 @@ def request_progress(requested_item: RequestedItem, user: Any) -> dict[str, Any]
             }
         )
     final = requested_item.state
+    if not tasks:
+        steps.append(
+            {
+                "kind": "fulfilment",
+                "title": _("Handled by the service desk"),
+                "state": {
+                    RequestState.IN_FULFILMENT: "current",
+                    RequestState.FULFILLED: "done",
+                    RequestState.AWAITING_APPROVAL: "waiting",
+                }.get(final, "cancelled"),
+                "at": None,
+            }
+        )
     steps.append(
         {
             "kind": "delivered",

@@ -127,15 +127,17 @@ def tag_set(*, obj: models.Model, names: list[str], actor: Any) -> list[Tag]:
     from django.utils.text import slugify
 
     permissions.ensure(actor, "change", obj)
-    wanted = []
-    for name in {n.strip()[:64] for n in names if n.strip()}:
+    wanted: list[Tag] = []
+    unique = {n.strip()[:64].casefold(): n.strip()[:64] for n in names if n.strip()}
+    for name in unique.values():
         slug = slugify(name)[:64] or hashlib.sha256(name.encode()).hexdigest()[:12]
         tag = Tag.objects.filter(Q(name__iexact=name) | Q(slug=slug)).first()
         if tag is None:
             tag = Tag(name=name, slug=slug)
             tag.full_clean()
             tag.save()
-        wanted.append(tag)
+        if all(t.pk != tag.pk for t in wanted):
+            wanted.append(tag)
     link = _link(obj)
     TaggedItem.objects.filter(**link).exclude(tag__in=wanted).delete()
     have = set(TaggedItem.objects.filter(**link).values_list("tag_id", flat=True))

@@ -50,10 +50,15 @@ class ArticleForm(forms.ModelForm):  # type: ignore[type-arg]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["reviewer"].queryset = reviewer_choices()
+        self.fields["reviewer"].queryset = reviewer_choices()  # type: ignore[attr-defined]
+        self.fields["body"].help_text = _(
+            "Markdown: ## for a heading, 1. for numbered steps, - for bullets, **bold**, "
+            "`code`, tables. Preview below."
+        )
         self.fields["slug"].required = False
         self.fields["slug"].help_text = _("Left empty, it is made from the title.")
-        self.fields["category"].queryset = ArticleCategory.objects.select_related("parent")
+        categories = ArticleCategory.objects.select_related("parent")
+        self.fields["category"].queryset = categories  # type: ignore[attr-defined]
 
 
 class ArticleCategoryForm(forms.ModelForm):  # type: ignore[type-arg]

@@ -144,7 +144,7 @@ def backend(conn: Any = None) -> str:
     return cached
 
 
-def ranked(qs: QuerySet[Any], words: list[str], *, any_word: bool = False) -> QuerySet[Any]:
+def ranked(qs: QuerySet[Any], words: list[str], *, any_word: bool = False) -> Any:
     """``qs`` narrowed to the rows matching ``words``, annotated with ``score`` (higher is
     better) and ordered best first."""
     if not words:
@@ -193,7 +193,7 @@ def ranked(qs: QuerySet[Any], words: list[str], *, any_word: bool = False) -> Qu
     return _fallback(qs, words, any_word=any_word)
 
 
-def _fallback(qs: QuerySet[Any], words: list[str], *, any_word: bool) -> QuerySet[Any]:
+def _fallback(qs: QuerySet[Any], words: list[str], *, any_word: bool) -> Any:
     condition = Q()
     score: Any = Value(0)
     for word in words:

@@ -246,7 +246,7 @@ class ArticleFeedback(AuditedModel):
 
 
 class ArticleTicketLink(AuditedModel):
-    """ "This article helped with ticket X", recorded from the agent workspace."""
+    """An article that helped with a ticket, recorded from the agent workspace."""
 
     article = models.ForeignKey(
         Article, on_delete=models.CASCADE, related_name="ticket_links", verbose_name=_("article")

@@ -5,9 +5,11 @@ suggestions, the agent workspace's linked articles). Everything goes through
 from __future__ import annotations
 
 import difflib
+import re
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from steward.core import permissions
 from steward.core.permissions import MANAGERS
@@ -121,7 +123,9 @@ def version_diff(version: ArticleVersion, article: Article) -> list[tuple[str, s
         if line.startswith(("---", "+++")):
             continue
         if line.startswith("@@"):
-            lines.append(("hunk", line))
+            start = re.search(r"\+(\d+)", line)
+            n = int(start.group(1)) if start else 1
+            lines.append(("hunk", _("Line %(n)s") % {"n": n}))
         elif line.startswith("+"):
             lines.append(("add", line[1:]))
         elif line.startswith("-"):

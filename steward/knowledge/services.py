@@ -65,11 +65,10 @@ def unique_slug(title: str, *, exclude_pk: int | None = None) -> str:
     base = slugify(title)[:200].strip("-") or "article"
     if base.isdigit() or base in RESERVED_SLUGS:
         base = f"article-{base}"
-    taken = set(
-        Article._base_manager.filter(slug__startswith=base)
-        .exclude(pk=exclude_pk)
-        .values_list("slug", flat=True)
-    )
+    same_start = Article._base_manager.filter(slug__startswith=base)
+    if exclude_pk is not None:
+        same_start = same_start.exclude(pk=exclude_pk)
+    taken = set(same_start.values_list("slug", flat=True))
     slug, n = base, 2
     while slug in taken:
         slug, n = f"{base}-{n}", n + 1
@@ -314,7 +313,9 @@ def feedback_record(
         raise ValidationError(_("Feedback needs a signed-in user or a session."))
     voter = {"user": user} if authenticated else {"user": None, "session_key": session_key[:64]}
     comment = (comment or "").strip()[:1000]
-    existing = ArticleFeedback.objects.select_for_update().filter(article=article, **voter).first()
+    existing: ArticleFeedback | None = (
+        ArticleFeedback.objects.select_for_update().filter(article=article, **voter).first()
+    )
     if existing is None:
         try:
             with transaction.atomic():
@@ -361,12 +362,14 @@ def _ticket(actor: Any, ticket_id: Any) -> Any:
 
 @transaction.atomic
 def article_link_ticket(*, article: Article, ticket_id: int, actor: Any) -> ArticleTicketLink:
-    """ "This article helped with ticket X" (idempotent)."""
+    """Record that this article helped with a ticket (idempotent)."""
     permissions.ensure(actor, "link", article)
     ticket = _ticket(actor, ticket_id)
-    link = ArticleTicketLink.objects.filter(article=article, ticket_id=ticket.pk).first()
-    if link is not None:
-        return link
+    found: ArticleTicketLink | None = ArticleTicketLink.objects.filter(
+        article=article, ticket_id=ticket.pk
+    ).first()
+    if found is not None:
+        return found
     link = ArticleTicketLink(article=article, ticket_id=ticket.pk, linked_by=actor)
     link.save()
     events.publish("knowledge.ticket_linked", article_id=article.pk, ticket_id=ticket.pk)

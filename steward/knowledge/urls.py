@@ -21,9 +21,11 @@ urlpatterns = [
     path("articles/<int:pk>/link-ticket/", views.article_link_ticket, name="article_link_ticket"),
     path("articles/<int:pk>/<slug:verb>/", views.article_action, name="article_action"),
     path("from-ticket/<int:ticket_id>/", views.draft_from_ticket, name="article_draft_from_ticket"),
+    path("tickets/<int:ticket_id>/", views.ticket_panel, name="ticket_panel"),
     path("articles/<slug:slug>/", views.article_read, name="article_read"),
     path("review/", views.review_queue, name="review_queue"),
     path("suggest/", views.suggest, name="suggest"),
+    path("preview/", views.preview, name="preview"),
     *crud(
         "categories",
         "articlecategory",

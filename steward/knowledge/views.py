@@ -49,10 +49,13 @@ class ArticleList(ObjectListView):
     ]
 
     def sorting(self) -> tuple[str, list[str]]:
+        """Best match first while searching, unless the reader sorts by a column. Invalid
+        filters give an empty list that has no ``score`` to sort by."""
         sort, ordering = super().sorting()
-        if not sort and fts.terms(self.request.GET.get("q", "")):
-            return "", ["-score", "title", "-pk"]
-        return sort, ordering
+        if sort or not fts.terms(self.request.GET.get("q", "")):
+            return sort, ordering
+        check = self.filterset_class(self.request.GET, queryset=Article.objects.none())
+        return ("", ["-score", "title", "-pk"]) if check.is_valid() else (sort, ordering)
 
 
 def _safe_next(request: HttpRequest, fallback: str) -> str:
@@ -147,7 +150,7 @@ def article_read(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_POST
 def article_feedback(request: HttpRequest, pk: int) -> HttpResponse:
-    """ "Was this helpful?" from the article page, signed in or not (htmx or a plain form)."""
+    """The "Was this helpful?" widget, signed in or not (htmx or a plain form)."""
     article = selectors.readable_articles(request.user).filter(pk=pk).first()
     if article is None:
         raise Http404
@@ -333,6 +336,53 @@ def draft_from_ticket(request: HttpRequest, ticket_id: int) -> HttpResponse:
         return HttpResponseRedirect(_safe_next(request, reverse("knowledge:article_list")))
     messages.success(request, _t("Draft created from the ticket; edit it before review."))
     return redirect("knowledge:article_edit", pk=article.pk)
+
+
+@login_required
+@require_POST
+def preview(request: HttpRequest) -> HttpResponse:
+    """The edit form's Markdown preview (writers only)."""
+    if not permissions.can(request.user, "add", Article):
+        raise PermissionDenied
+    return HttpResponse(render_markdown(request.POST.get("body", "")[:200_000]))
+
+
+@login_required
+def ticket_panel(request: HttpRequest, ticket_id: int) -> HttpResponse:
+    """An htmx fragment for the agent workspace: the articles that helped with a ticket, a
+    search to link another (POST ``article``), and "Turn into an article" once resolved."""
+    from steward.servicedesk import selectors as tickets
+
+    if not permissions.can(request.user, "link", Article):
+        raise PermissionDenied
+    ticket = tickets.ticket_get(request.user, ticket_id)
+    if ticket is None:
+        raise Http404
+    error = ""
+    if request.method == "POST":
+        article = selectors.article_get(request.user, request.POST.get("article"))
+        if article is None:
+            error = _t("Choose an article.")
+        else:
+            try:
+                services.article_link_ticket(
+                    article=article, ticket_id=ticket.pk, actor=request.user
+                )
+            except (ValidationError, PermissionDenied) as exc:
+                error = " ".join(getattr(exc, "messages", [str(exc)]))
+    linked = selectors.articles_for_ticket(request.user, ticket.pk)
+    query = request.GET.get("q", "")[:200]
+    found = selectors.article_search(request.user, query, 8) if query.strip() else []
+    context = {
+        "ticket": ticket,
+        "linked": linked,
+        "found": [a for a in found if a not in linked],
+        "query": query,
+        "error": error,
+        "can_draft": ticket.status in services.TICKET_DONE
+        and permissions.can(request.user, "add", Article),
+    }
+    return render(request, "knowledge/_ticket_panel.html", context, status=400 if error else 200)
 
 
 class CategoryList(ObjectListView):

@@ -216,8 +216,14 @@ class TicketReferenceField(forms.CharField):
         return str(super().clean(value) or "").strip().upper()
 
 
+PARENT = "parent"
+
+
 class LinkForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Relation"), choices=TicketLinkKind.choices)
+    kind = forms.ChoiceField(
+        label=_("Relation"),
+        choices=[*TicketLinkKind.choices, (PARENT, _("child of (the other is the parent)"))],
+    )
     target = TicketReferenceField(label=_("Ticket reference"))
 
 

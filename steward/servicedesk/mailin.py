@@ -9,8 +9,9 @@ fetches). Rules, in order:
    unknown charset: quarantined with the reason (``MailRejected``), never half-read.
 2. A Message-ID already on a ticket entry: taken before (a redelivery), nothing happens.
 3. The sender is found by address (any case), or added to the directory: organisation by the
-   mail domain (or a parent domain) matching ``Organisation.mail_domain``, else
-   ``settings.SERVICEDESK_MAIL_DEFAULT_ORGANISATION``; neither: quarantined as
+   mail domain (or a parent domain) matching ``Organisation.mail_domain``, else the internal
+   organisation for the domain of the service-desk addresses, else
+   ``settings.SERVICEDESK_MAIL_DEFAULT_ORGANISATION``; none: quarantined as
    ``unknown-sender`` so that an administrator adds the person and re-processes it.
 4. Threading: In-Reply-To/References naming an entry's Message-ID or one we issued, else
    ``[INC-000123]`` in the subject. A thread on a closed or cancelled ticket opens a new ticket
@@ -160,15 +161,24 @@ def _names(display: str, address: str) -> tuple[str, str]:
 
 
 def organisation_for(domain: str) -> Any:
-    """The organisation of a mail domain (or of its nearest parent domain), else the
-    configured default organisation, else None."""
-    from steward.org.selectors import organisation_by_mail_domain, organisation_by_name
+    """The organisation of a mail domain (or of its nearest parent domain); else the internal
+    organisation for the domain of the service desk's own addresses; else the configured
+    default organisation; else None."""
+    from steward.org.selectors import (
+        internal_organisation,
+        organisation_by_mail_domain,
+        organisation_by_name,
+    )
 
     labels = domain.strip().lower().rstrip(".").split(".")
-    for start in range(len(labels) - 1):
-        found = organisation_by_mail_domain(".".join(labels[start:]))
+    candidates = [".".join(labels[start:]) for start in range(len(labels) - 1)]
+    for candidate in candidates:
+        found = organisation_by_mail_domain(candidate)
         if found is not None:
             return found
+    own = {address.rpartition("@")[2] for address in desk_addresses()}
+    if own & set(candidates):
+        return internal_organisation()
     return organisation_by_name(settings.SERVICEDESK_MAIL_DEFAULT_ORGANISATION or "")
 
 

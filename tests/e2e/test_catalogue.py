@@ -142,3 +142,28 @@ def test_an_employee_requests_a_laptop_that_is_approved_fulfilled_and_resolved(s
     assert requested.state == "fulfilled" and requested.ticket.status == "resolved"
     for s in (employee, manager, agent):
         assert s.errors == []
+
+
+def test_a_customer_sees_only_customer_items_and_not_another_organisations_request(
+    session, storefront, org_world
+):
+    from steward.catalogue import services
+    from steward.catalogue.models import CatalogueItem
+
+    report = CatalogueItem.objects.get(name="Customer report")
+    globex = org_world["users"]["globex_contact"]
+    theirs = services.item_request(item=report, requester=globex.person, answers={}, actor=globex)
+    customer = session("catalogue-customer")
+    customer.login("acme_contact")
+    customer.goto("/catalogue/browse/")
+    cards = customer.page.locator(".cat-card")
+    assert cards.count() == 1 and "Customer report" in cards.first.inner_text()
+    customer.shot("storefront")
+    cards.first.click()
+    customer.page.get_by_role("button", name="Send request").click()
+    customer.page.wait_for_url(re.compile(r"/catalogue/my/\d+/$"))
+    assert customer.page.locator(".cat-state", has_text="In fulfilment").is_visible()
+    customer.shot("request")
+    response = customer.goto(f"/catalogue/my/{theirs.pk}/")
+    assert response.status == 404
+    assert customer.errors == []

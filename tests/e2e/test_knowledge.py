@@ -10,6 +10,12 @@ import pytest
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
+UNLABELLED = """() => [...document.querySelectorAll('input, select, textarea')]
+  .filter(el => el.type !== 'hidden' && !el.closest('[hidden]'))
+  .filter(el => !(el.labels && el.labels.length) && !el.getAttribute('aria-label')
+                && !el.getAttribute('aria-labelledby'))
+  .map(el => el.outerHTML.slice(0, 120))"""
+
 BODY = """Use this when you work away from the office.
 
 ## Connect
@@ -55,12 +61,16 @@ def test_write_review_publish_find_and_vote(session, kb_world):
     agent.page.get_by_label("Category").select_option(label="VPN")
     agent.page.get_by_label("Visibility").select_option("public")
     agent.page.get_by_label("Keywords").fill("vpn, remote, globalprotect")
+    assert agent.page.evaluate(UNLABELLED) == []
+    agent.page.get_by_role("button", name="Show the body as readers will see it").click()
+    agent.page.locator("#kb-preview ol li").first.wait_for()
     agent.shot("new-article")
     agent.page.get_by_role("button", name="Save").click()
     agent.page.wait_for_url("**/knowledge/articles/connect-to-the-vpn-from-home/")
     assert agent.page.get_by_role("heading", name="Connect to the VPN from home").is_visible()
     assert agent.page.locator(".kb-body ol li").count() == 3
     assert agent.page.locator(".kb-body table").is_visible()
+    assert agent.page.evaluate(UNLABELLED) == []
     agent.shot("draft")
     agent.page.get_by_role("button", name="Submit for review").click()
     agent.page.wait_for_url("**/connect-to-the-vpn-from-home/")
@@ -131,4 +141,34 @@ def test_the_suggest_fragment_follows_typing(session, kb_world):
     link = s.page.get_by_role("link", name="Map a network printer")
     assert link.is_visible()
     assert re.search(r"/knowledge/articles/map-a-network-printer/$", link.get_attribute("href"))
+    assert s.errors == []
+
+
+def test_edit_then_compare_and_restore_a_version(session, kb_world):
+    from steward.core.models import User
+    from steward.knowledge import services
+
+    agent = User.objects.get(username="agent")
+    article = services.article_create(
+        actor=agent, data={"title": "Fix Teams audio", "body": BODY, "visibility": "employees"}
+    )
+    s = session("kb-versions")
+    s.login("agent")
+    s.goto(f"/knowledge/articles/{article.pk}/edit/")
+    s.page.get_by_label("Body").fill(BODY.replace("Restart the laptop", "Reinstall the client"))
+    s.page.get_by_label("What changed").fill("Reinstall instead of restart")
+    s.page.get_by_role("button", name="Save").click()
+    s.page.wait_for_url("**/knowledge/articles/fix-teams-audio/")
+    s.page.get_by_role("button", name="Versions").click()
+    s.page.wait_for_url("**/versions/")
+    diff = s.page.locator(".kb-diff")
+    assert "Restart the laptop" in diff.locator(".kb-diff-del").inner_text()
+    assert "Reinstall the client" in diff.locator(".kb-diff-add").inner_text()
+    s.shot("diff")
+    s.page.get_by_role("button", name="Restore version 1").click()
+    s.page.wait_for_url("**/versions/")
+    assert "Restored version 1" in s.page.locator(".messages").inner_text()
+    s.shot("restored")
+    article.refresh_from_db()
+    assert (article.version, article.body) == (3, BODY)
     assert s.errors == []

@@ -17,10 +17,17 @@ def desk(org_world):
 
     from steward.core.permissions import Role
     from steward.org.models import Person, Team
-    from steward.servicedesk.models import CannedResponse, Category, Priority, Service, Ticket
+    from steward.servicedesk.models import (
+        CannedResponse,
+        Category,
+        Priority,
+        PriorityRule,
+        Service,
+        SLAPolicy,
+        SLATarget,
+        Ticket,
+    )
     from steward.servicedesk.services import ticket_assign, ticket_create, ticket_reply
-
-    from steward.servicedesk.models import PriorityRule
 
     if not PriorityRule.objects.exists():  # an earlier transactional test flushed migration 0002
         for impact in (1, 2, 3):
@@ -34,6 +41,16 @@ def desk(org_world):
     team = Team.objects.create(organisation=org_world["internal"], name="Service Desk")
     team.members.set([agent])
     hardware = Category.objects.create(name="Hardware", default_team=team)
+    sla = SLAPolicy.objects.create(name="Standard")
+    ola = SLAPolicy.objects.create(name="Service Desk OLA", kind="ola", team=team)
+    for priority in range(1, 6):
+        SLATarget.objects.create(
+            policy=sla,
+            priority=priority,
+            response_minutes=30 * priority,
+            resolution_minutes=120 * priority,
+        )
+        SLATarget.objects.create(policy=ola, priority=priority, resolution_minutes=90 * priority)
     mail = Service.objects.create(name="E-mail", slug="e-mail")
     CannedResponse.objects.create(
         title="Ask for a restart",
@@ -64,10 +81,6 @@ def desk(org_world):
         Ticket.objects.filter(pk=t.pk).update(priority=prio, resolution_due=due)
         others.append(t)
     ticket_assign(ticket=ticket, actor=None, team=team, assignee=agent)
-    Ticket.objects.filter(pk=ticket.pk).update(
-        resolution_due=timezone.now() + datetime.timedelta(hours=6),
-        response_due=timezone.now() + datetime.timedelta(minutes=50),
-    )
     return {**org_world, "ticket": ticket, "agent": agent, "employee": employee}
 
 
@@ -125,6 +138,7 @@ def test_agent_works_a_ticket_from_queue_to_resolution(session, desk):
     s.page.get_by_role("button", name="Send reply").click()
     s.page.locator(".entry-reply", has_text="restart the laptop").wait_for()
     assert s.page.evaluate("window.__sameDocument") is True  # swapped in place
+    assert "Reply sent." in s.page.locator("#workspace .messages").inner_text()
     reply = TicketEntry.objects.get(ticket=ticket, body__contains="restart the laptop")
     assert reply.kind == EntryKind.REPLY
     ticket.refresh_from_db()
@@ -199,4 +213,21 @@ def test_new_ticket_form_with_requester_lookup(session, desk):
     s.page.wait_for_url("**/servicedesk/settings/priority-matrix/")
     assert s.page.locator(".matrix-cell .prio").count() == 9
     s.shot("priority-matrix")
+    assert s.errors == []
+
+
+def test_every_input_of_the_agent_pages_has_a_label(session, desk):
+    from tests.e2e.test_a11y import UNLABELLED
+
+    s = session("servicedesk-labels")
+    s.login("agent")
+    for path in (
+        "/servicedesk/tickets/",
+        f"/servicedesk/tickets/{desk['ticket'].pk}/",
+        "/servicedesk/new-ticket/",
+        "/servicedesk/settings/canned-responses/add/",
+    ):
+        assert s.goto(path).status == 200
+        s.page.locator("details").evaluate_all("ds => ds.forEach(d => d.open = true)")
+        assert s.page.evaluate(UNLABELLED) == [], path
     assert s.errors == []

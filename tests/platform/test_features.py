@@ -157,3 +157,11 @@ def test_tags_tab_edits_tags_for_editors_only(org_world):
     assert "Save tags" not in employee.get(url).content.decode()
     assert employee.post(url, {"tags": ""}).status_code == 403
     assert len(features.tags_of(person)) == 2
+
+
+def test_tag_names_differing_only_in_case_are_one_tag(org_world):
+    person = Person.objects.first()
+    admin = org_world["users"][Role.ADMIN]
+    tags = features.tag_set(obj=person, names=["vpn", "VPN", " Vpn "], actor=admin)
+    assert len(tags) == 1
+    assert [t.name.lower() for t in features.tags_of(person)] == ["vpn"]

@@ -286,7 +286,8 @@ def _round_trip(source: dict[str, str], target: dict[str, str], tmp_path: Path) 
     manifest = json.loads(_members(first)[MANIFEST])
     rows = {t["model"]: t["rows"] for t in manifest["tables"]}
     assert rows["org.person"] > 500 and rows["core.auditentry"] > 500
-    assert rows["core.attachment"] == 1 and rows["org.team_members"] > 0
+    # EXTRA_DATA adds one attachment; demo data (mail to the service desk) may add more.
+    assert rows["core.attachment"] >= 1 and rows["org.team_members"] > 0
     # Sequences continue after the restored ids: new rows get fresh keys.
     _cli(target, "shell", "-c", EXTRA_DATA.replace('"VIP", slug="vip"', '"New", slug="new"'))
 

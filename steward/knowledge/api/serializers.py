@@ -62,7 +62,7 @@ class ArticleSerializer(StrictSerializer):
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_category_name(self, obj: Article) -> str | None:
-        return obj.category.name if obj.category_id else None
+        return obj.category.name if obj.category is not None else None
 
     def get_body_html(self, obj: Article) -> str:
         return str(render_markdown(obj.body))

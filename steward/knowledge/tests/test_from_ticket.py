@@ -94,3 +94,24 @@ def test_the_workspace_button_drafts_and_opens_the_edit_form(kb, resolved, clien
     article = ArticleTicketLink.objects.get(ticket=resolved).article
     assert response.status_code == 302
     assert response["Location"] == f"/knowledge/articles/{article.pk}/edit/"
+
+
+def test_the_workspace_panel_searches_links_and_offers_a_draft(kb, resolved, client):
+    article = kb["article"]("Rebuild an Outlook profile", status="published")
+    client.force_login(kb["users"][Role.AGENT])
+    url = f"/knowledge/tickets/{resolved.pk}/"
+    html = client.get(url).content.decode()
+    assert "No article linked" in html and "Turn into an article" in html
+    html = client.get(url, {"q": "outlook"}).content.decode()
+    assert f'name="article" value="{article.pk}"' in html
+    html = client.post(url, {"article": article.pk}).content.decode()
+    assert "Rebuild an Outlook profile" in html and "No article linked" not in html
+    assert ArticleTicketLink.objects.filter(article=article, ticket=resolved).exists()
+    assert client.post(url, {"article": "nope"}).status_code == 400
+
+
+def test_the_workspace_panel_is_for_writers_and_visible_tickets(kb, resolved, client):
+    client.force_login(kb["users"][Role.EMPLOYEE])
+    assert client.get(f"/knowledge/tickets/{resolved.pk}/").status_code == 403
+    client.force_login(kb["users"][Role.AGENT])
+    assert client.get("/knowledge/tickets/987654/").status_code == 404

@@ -155,3 +155,20 @@ def test_the_knowledge_menu_shows_staff_pages_to_staff_only(kb, client):
     assert 'href="/knowledge/articles/"' in html and 'href="/knowledge/review/"' not in html
     client.force_login(kb["users"][Role.AGENT])
     assert 'href="/knowledge/review/"' in client.get("/").content.decode()
+
+
+def test_a_search_with_an_invalid_filter_is_an_empty_list_not_an_error(kb, client):
+    kb["article"]("VPN", status="published")
+    client.force_login(kb["users"][Role.AGENT])
+    response = client.get("/knowledge/articles/", {"q": "vpn", "visibility": "bogus"})
+    assert response.status_code == 200 and "Nothing matches" in response.content.decode()
+    response = client.get("/knowledge/articles/", {"q": "vpn", "sort": "-title"})
+    assert response.status_code == 200 and ">VPN<" in response.content.decode()
+
+
+def test_the_markdown_preview_is_safe_and_for_writers_only(kb, client):
+    client.force_login(kb["users"][Role.AGENT])
+    response = client.post("/knowledge/preview/", {"body": "**bold** <script>x</script>"})
+    assert b"<strong>bold</strong>" in response.content and b"<script>" not in response.content
+    client.force_login(kb["users"][Role.EMPLOYEE])
+    assert client.post("/knowledge/preview/", {"body": "x"}).status_code == 403

@@ -30,9 +30,17 @@ def library(kb):
     }
 
 
-def test_the_expected_search_engine_runs_on_this_database(db):
+def test_the_expected_search_engine_and_its_index_exist_on_this_database(db):
     expected = {"postgresql": fts.POSTGRES, "sqlite": fts.FTS5}[connection.vendor]
     assert fts.backend() == expected
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'kb_article_fts'")
+            definition = cursor.fetchone()[0]
+            assert "gin" in definition and "setweight" in definition
+        else:
+            cursor.execute("SELECT sql FROM sqlite_master WHERE name = %s", [fts.FTS_TABLE])
+            assert "fts5" in cursor.fetchone()[0]
 
 
 def test_a_title_match_ranks_above_a_keyword_match_above_a_body_match(kb, library):

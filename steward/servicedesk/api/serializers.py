@@ -16,22 +16,11 @@ from steward.core.api.serializers import StrictSerializer
 from steward.core.models import TaggedItem
 from steward.core.validation import is_id
 from steward.servicedesk.models import (
-    CannedResponse,
-    Category,
     Channel,
-    EntryKind,
-    OrganisationSetting,
     PendingReason,
-    PriorityRule,
-    RoutingRule,
-    SavedQueue,
-    Service,
-    Status,
-    TeamSetting,
     Ticket,
     TicketEntry,
     TicketLink,
-    TicketLinkKind,
     TimeEntry,
 )
 from steward.servicedesk.sla import engine
@@ -334,83 +323,6 @@ class TicketUpdateSerializer(RestrictedChoicesMixin, DeskSerializer):
         ]
 
 
-class TransitionSerializer(Input):
-    status = serializers.ChoiceField(choices=Status.choices)
-    pending_reason = serializers.ChoiceField(
-        choices=PendingReason.choices, required=False, allow_blank=True, default=""
-    )
-    resolution = serializers.CharField(
-        required=False, allow_blank=True, default="", max_length=20_000
-    )
-
-
-def _related(model: Any, **kw: Any) -> serializers.PrimaryKeyRelatedField:  # type: ignore[type-arg]
-    return IdRelatedField(queryset=model.objects.all(), **kw)
-
-
-class AssignSerializer(RestrictedChoicesMixin, Input):
-    team = _related(Ticket._meta.get_field("team").related_model, allow_null=True, required=False)
-    assignee = _related(
-        Ticket._meta.get_field("assignee").related_model, allow_null=True, required=False
-    )
-
-    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        if not attrs:
-            raise serializers.ValidationError(_("Give a team, an assignee or both."))
-        return attrs
-
-
-class ReplySerializer(Input):
-    body = serializers.CharField(max_length=100_000)
-    kind = serializers.ChoiceField(
-        choices=[(EntryKind.REPLY, _("Public reply")), (EntryKind.NOTE, _("Internal note"))],
-        default=EntryKind.REPLY,
-    )
-
-
-class LinkSerializer(RestrictedChoicesMixin, Input):
-    target = _related(Ticket)
-    kind = serializers.ChoiceField(choices=TicketLinkKind.choices)
-
-
-class MergeSerializer(RestrictedChoicesMixin, Input):
-    into = _related(Ticket)
-
-
-class TimeSerializer(Input):
-    minutes = serializers.IntegerField(min_value=1, max_value=1440)
-    date = serializers.DateField(required=False, allow_null=True)
-    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=300)
-
-
-class BulkUpdateSerializer(RestrictedChoicesMixin, Input):
-    tickets = IdRelatedField(queryset=Ticket.objects.all(), many=True, allow_empty=False)
-    status = serializers.ChoiceField(choices=Status.choices, required=False)
-    pending_reason = serializers.ChoiceField(
-        choices=PendingReason.choices, required=False, allow_blank=True
-    )
-    resolution = serializers.CharField(required=False, allow_blank=True, max_length=20_000)
-    team = _related(Ticket._meta.get_field("team").related_model, allow_null=True, required=False)
-    assignee = _related(
-        Ticket._meta.get_field("assignee").related_model, allow_null=True, required=False
-    )
-    priority = serializers.ChoiceField(
-        choices=Ticket._meta.get_field("priority").choices, required=False
-    )
-    category = _related(Category, allow_null=True, required=False)
-
-    def validate_tickets(self, value: list[Ticket]) -> list[Ticket]:
-        if len(value) > 500:
-            raise serializers.ValidationError(_("At most 500 tickets at once."))
-        return value
-
-
-BulkResultSerializer = inline_serializer(
-    "TicketBulkResult", fields={"updated": serializers.IntegerField()}
-)
-WatchSerializer = inline_serializer("Watching", fields={"watching": serializers.BooleanField()})
-
-
 class TicketEntrySerializer(DeskSerializer):
     author_name = serializers.CharField(
         source="author.__str__", read_only=True, default=None, allow_null=True
@@ -451,92 +363,3 @@ class TimeEntrySerializer(RestrictedChoicesMixin, DeskSerializer):
         fields = ["id", "ticket", "person", "person_name", "minutes", "date", "note", "created_at"]
         read_only_fields = ["id", "person", "created_at"]
         extra_kwargs = {"date": {"required": False}}
-
-
-class CategorySerializer(DeskSerializer):
-    class Meta:
-        model = Category
-        fields = ["id", "name", "parent", "kind", "default_team", "is_active", *COMMON]
-
-
-class ServiceSerializer(DeskSerializer):
-    class Meta:
-        model = Service
-        fields = [
-            "id",
-            "name",
-            "slug",
-            "description",
-            "owner_team",
-            "status",
-            "status_message",
-            "is_public",
-            "order",
-            *COMMON,
-        ]
-        internal_fields = ("owner_team",)
-
-
-class PriorityRuleSerializer(DeskSerializer):
-    class Meta:
-        model = PriorityRule
-        fields = ["id", "impact", "urgency", "priority", *COMMON]
-
-
-class RoutingRuleSerializer(DeskSerializer):
-    class Meta:
-        model = RoutingRule
-        fields = [
-            "id",
-            "name",
-            "order",
-            "is_active",
-            "match_category",
-            "match_organisation",
-            "match_channel",
-            "match_kind",
-            "match_keywords",
-            "set_team",
-            "set_category",
-            "set_priority",
-            *COMMON,
-        ]
-
-
-class TeamSettingSerializer(DeskSerializer):
-    class Meta:
-        model = TeamSetting
-        fields = ["id", "team", "assignment", "last_assigned", *COMMON]
-        read_only_fields = ["last_assigned"]
-
-
-class OrganisationSettingSerializer(DeskSerializer):
-    class Meta:
-        model = OrganisationSetting
-        fields = ["id", "organisation", "customer_visibility", *COMMON]
-
-
-class CannedResponseSerializer(DeskSerializer):
-    class Meta:
-        model = CannedResponse
-        fields = ["id", "title", "body", "team", "is_active", *COMMON]
-
-
-class CannedRenderSerializer(RestrictedChoicesMixin, Input):
-    ticket = _related(Ticket)
-
-
-RenderedSerializer = inline_serializer(
-    "CannedResponseRendered", fields={"body": serializers.CharField()}
-)
-
-
-class SavedQueueSerializer(DeskSerializer):
-    personal = serializers.BooleanField(
-        write_only=True, required=False, help_text=_("Only for you (else shared with agents).")
-    )
-
-    class Meta:
-        model = SavedQueue
-        fields = ["id", "name", "owner", "personal", "query", "order", *COMMON]
-        read_only_fields = ["owner"]

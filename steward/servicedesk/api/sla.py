@@ -169,6 +169,9 @@ class ClockStateSerializer(serializers.Serializer):  # type: ignore[type-arg]
     breached = serializers.BooleanField()
 
 
+STATE_FIELDS = tuple(ClockStateSerializer().get_fields())
+
+
 class SLAClockSerializer(StrictSerializer):
     state = serializers.SerializerMethodField()
 
@@ -201,7 +204,7 @@ class SLAClockSerializer(StrictSerializer):
         calendars = self.context.setdefault("sla_calendars", Calendars())
         now = self.context.setdefault("sla_now", timezone.now())
         data = clock_state(obj, now, calendars).as_dict()
-        return {name: data[name] for name in ClockStateSerializer().fields}
+        return {name: data[name] for name in STATE_FIELDS}
 
 
 class BusinessCalendarViewSet(StewardViewSet):

@@ -18,7 +18,9 @@ from steward.core import features, permissions
 from steward.core.api.viewsets import StewardViewSet
 from steward.servicedesk import filtersets, selectors
 from steward.servicedesk import services as desk
+from steward.servicedesk.api import inputs as i
 from steward.servicedesk.api import serializers as s
+from steward.servicedesk.api import settings_serializers as c
 from steward.servicedesk.models import (
     CannedResponse,
     Category,
@@ -118,7 +120,7 @@ class TicketViewSet(StewardViewSet):
         return desk.ticket_update(ticket=obj, actor=self.request.user, data=data)
 
     @extend_schema(
-        request=s.TransitionSerializer,
+        request=i.TransitionSerializer,
         responses={200: s.TicketSerializer, **E},
         summary="Move the ticket along its lifecycle",
     )
@@ -127,13 +129,13 @@ class TicketViewSet(StewardViewSet):
         """Pending needs a ``pending_reason``, resolved a ``resolution``. Closed and
         cancelled are final; resolved → in_progress reopens."""
         ticket = self.get_object()
-        body = s.TransitionSerializer(data=request.data)
+        body = i.TransitionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         ticket = desk.ticket_transition(ticket=ticket, actor=request.user, **body.validated_data)
         return self._out(ticket)
 
     @extend_schema(
-        request=s.AssignSerializer,
+        request=i.AssignSerializer,
         responses={200: s.TicketSerializer, **E},
         summary="Set the assignment group and/or agent",
     )
@@ -141,20 +143,20 @@ class TicketViewSet(StewardViewSet):
     def assign(self, request: Request, pk: str | None = None) -> Response:
         """A new team without an agent is assigned automatically per its setting."""
         ticket = self.get_object()
-        body = s.AssignSerializer(data=request.data, context=self.get_serializer_context())
+        body = i.AssignSerializer(data=request.data, context=self.get_serializer_context())
         body.is_valid(raise_exception=True)
         ticket = desk.ticket_assign(ticket=ticket, actor=request.user, **body.validated_data)
         return self._out(ticket)
 
     @extend_schema(
-        request=s.ReplySerializer,
+        request=i.ReplySerializer,
         responses={201: s.TicketEntrySerializer, **E},
         summary="Reply publicly or add an internal note",
     )
     @action(detail=True, methods=["post"])
     def reply(self, request: Request, pk: str | None = None) -> Response:
         ticket = self.get_object()
-        body = s.ReplySerializer(data=request.data)
+        body = i.ReplySerializer(data=request.data)
         body.is_valid(raise_exception=True)
         entry = desk.ticket_reply(
             ticket=ticket, actor=request.user, channel=Channel.API, **body.validated_data
@@ -175,47 +177,47 @@ class TicketViewSet(StewardViewSet):
         return Response(data.data)
 
     @extend_schema(
-        request=s.LinkSerializer,
+        request=i.LinkSerializer,
         responses={201: s.TicketLinkSerializer, **E},
         summary="Link this ticket to another",
     )
     @action(detail=True, methods=["post"])
     def link(self, request: Request, pk: str | None = None) -> Response:
         ticket = self.get_object()
-        body = s.LinkSerializer(data=request.data, context=self.get_serializer_context())
+        body = i.LinkSerializer(data=request.data, context=self.get_serializer_context())
         body.is_valid(raise_exception=True)
         link = desk.ticket_link(source=ticket, actor=request.user, **body.validated_data)
         return Response(s.TicketLinkSerializer(link).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
-        request=s.MergeSerializer,
+        request=i.MergeSerializer,
         responses={200: s.TicketSerializer, **E},
         summary="Merge this ticket into another (returns the target)",
     )
     @action(detail=True, methods=["post"])
     def merge(self, request: Request, pk: str | None = None) -> Response:
         ticket = self.get_object()
-        body = s.MergeSerializer(data=request.data, context=self.get_serializer_context())
+        body = i.MergeSerializer(data=request.data, context=self.get_serializer_context())
         body.is_valid(raise_exception=True)
         into = desk.ticket_merge(ticket=ticket, actor=request.user, **body.validated_data)
         return self._out(into)
 
     @extend_schema(
-        request=s.TimeSerializer,
+        request=i.TimeSerializer,
         responses={201: s.TimeEntrySerializer, **E},
         summary="Record time spent on the ticket",
     )
     @action(detail=True, methods=["post"])
     def time(self, request: Request, pk: str | None = None) -> Response:
         ticket = self.get_object()
-        body = s.TimeSerializer(data=request.data)
+        body = i.TimeSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         entry = desk.time_entry_add(ticket=ticket, actor=request.user, **body.validated_data)
         return Response(s.TimeEntrySerializer(entry).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
         request=None,
-        responses={200: s.WatchSerializer, **errors(403, 404)},
+        responses={200: i.WatchSerializer, **errors(403, 404)},
         summary="Start or stop watching the ticket",
     )
     @action(detail=True, methods=["post"])
@@ -224,8 +226,8 @@ class TicketViewSet(StewardViewSet):
         return Response({"watching": features.watch_toggle(obj=ticket, user=request.user)})
 
     @extend_schema(
-        request=s.BulkUpdateSerializer,
-        responses={200: s.BulkResultSerializer, **errors(400, 403)},
+        request=i.BulkUpdateSerializer,
+        responses={200: i.BulkResultSerializer, **errors(400, 403)},
         summary="Change status, team, assignee, priority or category of many tickets",
     )
     @action(detail=False, methods=["post"], url_path="bulk-update")
@@ -233,7 +235,7 @@ class TicketViewSet(StewardViewSet):
         """Each ticket goes through the single-ticket services; all or nothing."""
         if not permissions.can(request.user, "work", Ticket):
             raise exceptions.PermissionDenied(_("Only agents change tickets in bulk."))
-        body = s.BulkUpdateSerializer(data=request.data, context=self.get_serializer_context())
+        body = i.BulkUpdateSerializer(data=request.data, context=self.get_serializer_context())
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)
         tickets = data.pop("tickets")
@@ -282,7 +284,7 @@ class TimeEntryViewSet(StewardViewSet):
 
 class CategoryViewSet(StewardViewSet):
     queryset = Category.objects.all()
-    serializer_class = s.CategorySerializer
+    serializer_class = c.CategorySerializer
     filterset_class = filtersets.CategoryFilterSet
     list_select_related = ("parent",)
     ordering_fields = ["name"]
@@ -290,35 +292,35 @@ class CategoryViewSet(StewardViewSet):
 
 class ServiceViewSet(StewardViewSet):
     queryset = Service.objects.all()
-    serializer_class = s.ServiceSerializer
+    serializer_class = c.ServiceSerializer
     filterset_class = filtersets.ServiceFilterSet
     ordering_fields = ["order", "name"]
 
 
 class PriorityRuleViewSet(StewardViewSet):
     queryset = PriorityRule.objects.all()
-    serializer_class = s.PriorityRuleSerializer
+    serializer_class = c.PriorityRuleSerializer
     filterset_class = filtersets.PriorityRuleFilterSet
     ordering_fields = ["impact", "urgency"]
 
 
 class RoutingRuleViewSet(StewardViewSet):
     queryset = RoutingRule.objects.all()
-    serializer_class = s.RoutingRuleSerializer
+    serializer_class = c.RoutingRuleSerializer
     filterset_class = filtersets.RoutingRuleFilterSet
     ordering_fields = ["order", "name"]
 
 
 class TeamSettingViewSet(StewardViewSet):
     queryset = TeamSetting.objects.all()
-    serializer_class = s.TeamSettingSerializer
+    serializer_class = c.TeamSettingSerializer
     filterset_class = filtersets.TeamSettingFilterSet
     ordering_fields = ["id"]
 
 
 class OrganisationSettingViewSet(StewardViewSet):
     queryset = OrganisationSetting.objects.all()
-    serializer_class = s.OrganisationSettingSerializer
+    serializer_class = c.OrganisationSettingSerializer
     filterset_class = filtersets.OrganisationSettingFilterSet
     ordering_fields = ["id"]
 
@@ -340,20 +342,20 @@ def render_canned(body: str, ticket: Ticket, agent: Any) -> str:
 
 class CannedResponseViewSet(StewardViewSet):
     queryset = CannedResponse.objects.all()
-    serializer_class = s.CannedResponseSerializer
+    serializer_class = c.CannedResponseSerializer
     filterset_class = filtersets.CannedResponseFilterSet
     list_select_related = ("team",)
     ordering_fields = ["title"]
 
     @extend_schema(
-        request=s.CannedRenderSerializer,
-        responses={200: s.RenderedSerializer, **E},
+        request=i.CannedRenderSerializer,
+        responses={200: i.RenderedSerializer, **E},
         summary="The response's text filled in for a ticket",
     )
     @action(detail=True, methods=["post"])
     def render(self, request: Request, pk: str | None = None) -> Response:
         canned = self.get_object()
-        body = s.CannedRenderSerializer(data=request.data, context=self.get_serializer_context())
+        body = i.CannedRenderSerializer(data=request.data, context=self.get_serializer_context())
         body.is_valid(raise_exception=True)
         ticket = body.validated_data["ticket"]
         agent = person_of(request.user) or request.user
@@ -364,7 +366,7 @@ class SavedQueueViewSet(StewardViewSet):
     """Shared queues (no owner) and the requesting agent's personal ones."""
 
     queryset = SavedQueue.objects.all()
-    serializer_class = s.SavedQueueSerializer
+    serializer_class = c.SavedQueueSerializer
     filterset_class = filtersets.SavedQueueFilterSet
     ordering_fields = ["order", "name"]
 

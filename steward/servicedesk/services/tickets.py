@@ -30,6 +30,11 @@ from steward.servicedesk.models import (
     Urgency,
 )
 from steward.servicedesk.services import tags as ticket_tags
+from steward.servicedesk.services.assignment import (
+    UNCHANGED,
+    check_assignee_in_team,
+    ticket_assign,
+)
 from steward.servicedesk.services.lifecycle import (
     FK_FIELDS,
     REQUESTER_TRANSITIONS,
@@ -52,6 +57,7 @@ from steward.servicedesk.services.routing import pick_assignee, priority_for, ro
 from steward.servicedesk.sla import engine
 
 __all__ = [
+    "UNCHANGED",
     "ticket_assign",
     "ticket_bulk_update",
     "ticket_create",
@@ -64,8 +70,6 @@ __all__ = [
     "time_entry_add",
 ]
 
-UNCHANGED: Any = object()
-"""Default of ``ticket_assign``'s team and assignee: leave as it is."""
 MAX_BULK = 500
 STAFF_ONLY_ON_CREATE = ("team", "assignee", "is_major", "tags")
 
@@ -78,19 +82,6 @@ def _reference(ticket: Ticket) -> str:
 def _check_choice(errors: dict[str, str], name: str, value: Any, choices: Any) -> None:
     if value not in choices.values:
         errors[name] = _("%(v)s is not a valid choice.") % {"v": value}
-
-
-def _check_assignee_in_team(team: Any, assignee: Any) -> None:
-    if assignee is None:
-        return
-    if not assignee.is_active:
-        raise ValidationError({"assignee": _("%(p)s is not active.") % {"p": assignee}})
-    if assignee.user_id is None:
-        raise ValidationError({"assignee": _("%(p)s has no login.") % {"p": assignee}})
-    if team is not None and not team.members.filter(pk=assignee.pk).exists():
-        raise ValidationError(
-            {"assignee": _("%(p)s is not a member of %(t)s.") % {"p": assignee, "t": team}}
-        )
 
 
 @transaction.atomic
@@ -187,7 +178,7 @@ def ticket_create(
             ticket.category = routed.category
         if routed.priority is not None:
             ticket.priority = routed.priority
-    _check_assignee_in_team(ticket.team, assignee)
+    check_assignee_in_team(ticket.team, assignee)
     if ticket.assignee is None and ticket.team is not None:
         ticket.assignee = pick_assignee(ticket.team)
     if ticket.assignee is not None:
@@ -346,64 +337,6 @@ def ticket_update(*, ticket: Ticket, actor: Any, data: Mapping[str, Any]) -> Tic
         changed.append("tags")
     if changed:
         events.publish("servicedesk.ticket_updated", ticket_id=ticket.pk, changed=changed)
-    return ticket
-
-
-@transaction.atomic
-def ticket_assign(
-    *, ticket: Ticket, actor: Any, team: Any = UNCHANGED, assignee: Any = UNCHANGED
-) -> Ticket:
-    """Sets the assignment group and/or agent. A new team without an agent is auto-assigned
-    per its setting; an agent must be an active member with a login. A new ticket given an
-    agent becomes assigned."""
-    if actor is not None:
-        permissions.ensure(actor, "work", ticket)
-    ticket = _locked(ticket)
-    if ticket.status in (Status.CLOSED, Status.CANCELLED):
-        raise ValidationError(_("A closed or cancelled ticket cannot be reassigned."))
-    previous = snapshot(ticket)
-    new_team = ticket.team if team is UNCHANGED else team
-    new_assignee = ticket.assignee if assignee is UNCHANGED else assignee
-    if team is not UNCHANGED and assignee is UNCHANGED and new_team != ticket.team:
-        new_assignee = None
-        if new_team is not None:
-            new_assignee = pick_assignee(new_team)
-    if assignee is not UNCHANGED or new_assignee is not None:
-        _check_assignee_in_team(new_team, new_assignee)
-    if new_team == ticket.team and new_assignee == ticket.assignee:
-        return ticket
-    ticket.team, ticket.assignee = new_team, new_assignee
-    fields = ["team", "assignee", "updated_at"]
-    if ticket.assignee is not None and ticket.status == Status.NEW:
-        ticket.status = Status.ASSIGNED
-        fields.append("status")
-    ticket.save(update_fields=fields)
-    if ticket.team_id != previous["team"]:
-        body = (
-            _("Assigned to team %(t)s") % {"t": ticket.team}
-            if ticket.team
-            else _("Removed from its team")
-        )
-        event_entry(ticket, actor, body)
-    if ticket.assignee_id != previous["assignee"]:
-        body = (
-            _("Assigned to %(p)s") % {"p": ticket.assignee} if ticket.assignee else _("Unassigned")
-        )
-        event_entry(ticket, actor, body)
-    sla_changed(ticket, previous)
-    events.publish(
-        "servicedesk.ticket_assigned",
-        ticket_id=ticket.pk,
-        team_id=ticket.team_id,
-        assignee_id=ticket.assignee_id,
-    )
-    if ticket.status != previous["status"]:
-        events.publish(
-            "servicedesk.ticket_status_changed",
-            ticket_id=ticket.pk,
-            old=previous["status"],
-            new=ticket.status,
-        )
     return ticket
 
 

@@ -10,7 +10,7 @@ def register() -> None:
 
     from steward.core import registry
     from steward.notifications.services import event_register
-    from steward.servicedesk.sla import demo, scan  # noqa: F401 - registers the job handler
+    from steward.servicedesk.sla import demo, recalculate, scan  # noqa: F401 - job handlers
 
     event_register(
         "servicedesk.sla_warning",
@@ -23,6 +23,7 @@ def register() -> None:
         _("A ticket missed its service-level target."),
     )
     registry.register_demo("servicedesk_sla", demo.load, order=30)
+    recalculate.register()
     from steward.servicedesk import models as m
 
     settings = _("Service desk settings")

@@ -12,24 +12,26 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from steward.servicedesk.models import BusinessCalendar, Holiday, SLAClock, WorkingHours
+from steward.servicedesk.models import BusinessCalendar, Holiday, SLAClock
 from steward.servicedesk.sla.calendar import Calendar, add_business_seconds, business_seconds
 
 AROUND_THE_CLOCK = Calendar()
 
 
 def load_calendar(calendar_id: int | None) -> Calendar:
-    """A calendar's zone, hours and holidays; no calendar (or a deleted one) means 24x7."""
+    """A calendar's zone, hours and holidays in two queries; no calendar (or a deleted one)
+    means 24x7."""
     if calendar_id is None:
         return AROUND_THE_CLOCK
-    time_zone = (
-        BusinessCalendar.objects.filter(pk=calendar_id).values_list("time_zone", flat=True).first()
+    rows = list(
+        BusinessCalendar.objects.filter(pk=calendar_id)
+        .order_by()
+        .values_list("time_zone", "hours__weekday", "hours__start", "hours__end")
     )
-    if time_zone is None:
+    if not rows:
         return AROUND_THE_CLOCK
-    hours = list(
-        WorkingHours.objects.filter(calendar_id=calendar_id).values_list("weekday", "start", "end")
-    )
+    time_zone = rows[0][0]
+    hours = [(day, start, end) for _, day, start, end in rows if day is not None]
     if not hours:
         return Calendar.build(time_zone=time_zone)
     holidays = Holiday.objects.filter(calendar_id=calendar_id).values_list("date", flat=True)
@@ -43,22 +45,30 @@ class Calendars:
         self._loaded: dict[int | None, Calendar] = {}
 
     def preload(self, calendar_ids: Iterable[int | None]) -> None:
-        """Load many calendars in three queries (a page of clocks on several calendars)."""
+        """Load many calendars in two queries (a page of clocks on several calendars)."""
         wanted = {i for i in calendar_ids if i is not None and i not in self._loaded}
         if not wanted:
             return
-        zones = dict(BusinessCalendar.objects.filter(pk__in=wanted).values_list("pk", "time_zone"))
-        hours: dict[int, list[Any]] = {pk: [] for pk in zones}
-        rows = WorkingHours.objects.filter(calendar_id__in=list(zones)).values_list(
-            "calendar_id", "weekday", "start", "end"
+        rows = (
+            BusinessCalendar.objects.filter(pk__in=wanted)
+            .order_by()
+            .values_list("pk", "time_zone", "hours__weekday", "hours__start", "hours__end")
         )
-        for calendar_id, *interval in rows:
-            hours[calendar_id].append(interval)
+        zones: dict[int, str] = {}
+        hours: dict[int, list[Any]] = {}
+        for pk, time_zone, day, start, end in rows:
+            zones[pk] = time_zone
+            hours.setdefault(pk, [])
+            if day is not None:
+                hours[pk].append((day, start, end))
         holidays: dict[int, list[datetime.date]] = {pk: [] for pk in zones}
         with_hours = [pk for pk, h in hours.items() if h]
-        days = Holiday.objects.filter(calendar_id__in=with_hours).values_list("calendar_id", "date")
-        for calendar_id, day in days:
-            holidays[calendar_id].append(day)
+        if with_hours:
+            days = Holiday.objects.filter(calendar_id__in=with_hours).values_list(
+                "calendar_id", "date"
+            )
+            for calendar_id, day in days:
+                holidays[calendar_id].append(day)
         for pk in wanted:
             if pk not in zones:
                 self._loaded[pk] = AROUND_THE_CLOCK

@@ -10,7 +10,8 @@ from typing import Any
 
 from django.utils import timezone
 
-from steward.org.models import Organisation, OrganisationKind, Person, Team
+from steward.core.models import User
+from steward.org.selectors import person_for_user
 from steward.servicedesk.models import (
     BusinessCalendar,
     EscalationAction,
@@ -27,6 +28,9 @@ H, D = 60, 600  # minutes in an hour; in a business day of 08:00-18:00
 STANDARD_BUSINESS = [(2, 4 * H, 1 * D), (3, 8 * H, 3 * D), (4, 1 * D, 5 * D), (5, 2 * D, 10 * D)]
 STANDARD_CRITICAL = [(1, 1 * H, 4 * H)]
 GOLD = [(1, 15, 2 * H), (2, 30, 6 * H), (3, 2 * H, 24 * H), (4, 4 * H, 48 * H), (5, 8 * H, 120 * H)]
+# The organisation's models, reached through the relations (apps never import them).
+Organisation = SLAPolicy._meta.get_field("organisation").related_model
+Team = SLAPolicy._meta.get_field("team").related_model
 OLA = [(1, None, 2 * H), (2, None, 6 * H), (3, None, 2 * D), (4, None, 4 * D), (5, None, 8 * D)]
 
 
@@ -111,7 +115,7 @@ def load(*, rng: Any = None, log: Callable[[str], None] = print, **kwargs: Any) 
 
     standard = _policy("Standard", STANDARD_BUSINESS, calendar=office, order=100)
     critical = _policy("Standard – critical (24x7)", STANDARD_CRITICAL, calendar=always, order=100)
-    customer = Organisation.objects.filter(kind=OrganisationKind.CUSTOMER).order_by("name").first()
+    customer = Organisation.objects.filter(kind="customer").order_by("name").first()
     gold = None
     if customer is not None:
         gold = _policy("Gold customer", GOLD, calendar=always, organisation=customer, order=10)
@@ -124,7 +128,8 @@ def load(*, rng: Any = None, log: Callable[[str], None] = print, **kwargs: Any) 
     for policy in (standard, critical):
         _rule(policy, W, EscalationAction.NOTIFY)
         _rule(policy, B, EscalationAction.RAISE_PRIORITY, metric="response")
-    manager = Person.objects.filter(user__username="manager").first()
+    manager_login = User.objects.filter(username="manager").first()
+    manager = person_for_user(manager_login) if manager_login is not None else None
     _rule(standard, B, EscalationAction.NOTIFY, metric="resolution", notify_person=manager)
     if gold is not None:
         _rule(gold, W, EscalationAction.NOTIFY, notify_person=manager)

@@ -52,6 +52,7 @@ __all__ = [
     "sla_states",
     "ticket_changed",
     "ticket_opened",
+    "ticket_recalculate",
     "ticket_sla_state",
 ]
 
@@ -156,8 +157,10 @@ def _values(clock: SLAClock) -> tuple[Any, ...]:
 class _Sync:
     """One reconciliation of a ticket's clocks at ``at``."""
 
-    def __init__(self, ticket: Any, at: datetime.datetime, clocks: list[SLAClock]) -> None:
-        self.ticket, self.at = ticket, at
+    def __init__(
+        self, ticket: Any, at: datetime.datetime, clocks: list[SLAClock], force: bool = False
+    ) -> None:
+        self.ticket, self.at, self.force = ticket, at, force
         self.calendars = Calendars()
         self.clocks = clocks
         self.late: list[SLAClock] = []
@@ -171,7 +174,8 @@ class _Sync:
         clock.due_at = clock.warning_due_at = None
 
     def move(self, clock: SLAClock, state: str) -> None:
-        if clock.pk is not None and id(clock) not in self.retargeted and _state(clock) == state:
+        unchanged = clock.pk is not None and id(clock) not in self.retargeted
+        if unchanged and not self.force and _state(clock) == state:
             return
         calendar = self.calendars.of(clock)
         was_running = is_running(clock)
@@ -282,15 +286,21 @@ def _write_summary(ticket: Any, values: Mapping[str, Any]) -> None:
     ticket.save(update_fields=changed)
 
 
-def _sync(ticket: Any, at: datetime.datetime, *, new: bool = False) -> None:
+def _sync(ticket: Any, at: datetime.datetime, *, new: bool = False, force: bool = False) -> None:
     clocks = [] if new else list(ticket.sla_clocks.filter(is_active=True).select_related("policy"))
-    sync = _Sync(ticket, at, clocks)
+    sync = _Sync(ticket, at, clocks, force=force)
     sla = select_sla(ticket)
     sync.metric(SLAMetric.RESPONSE, sla)
     sync.metric(SLAMetric.RESOLUTION, sla)
     sync.metric(SLAMetric.OLA, select_ola(ticket), team_id=ticket.team_id)
     sync.save()
     _write_summary(ticket, _summary(ticket, sla, sync, at))
+
+
+def ticket_recalculate(ticket: Any, *, at: datetime.datetime) -> None:
+    """After a change of policies or calendars: choose again and recompute every running
+    clock's due time on the calendars as they are now (elapsed time is kept)."""
+    _sync(ticket, at, force=True)
 
 
 def ticket_opened(ticket: Any, *, at: datetime.datetime) -> None:
@@ -324,9 +334,14 @@ def ticket_sla_state(
         "resolution": None,
         "ola": None,
     }
-    for clock in ticket.sla_clocks.all():
-        if clock.is_active:
-            state[clock.metric] = clock_state(clock, now, calendars)
+    prefetched = getattr(ticket, "_prefetched_objects_cache", {}).get("sla_clocks")
+    if prefetched is not None:
+        clocks = [c for c in prefetched if c.is_active]
+    else:
+        clocks = list(ticket.sla_clocks.filter(is_active=True).select_related("policy"))
+    calendars.preload_for(clocks)
+    for clock in clocks:
+        state[clock.metric] = clock_state(clock, now, calendars)
     return state
 
 

@@ -376,3 +376,33 @@ def test_names_of_new_people_come_from_the_display_name_or_the_address(desk):
     )
     assert names == {"am@acme.example": "Alice", "zed@acme.example": "Zed"}
     assert Person.objects.get(email="zed@acme.example").last_name == "(acme.example)"
+
+
+def test_quarantined_desk_mail_is_shown_to_administrators_and_reprocessed_by_the_api(desk, api):
+    deliver(eml("From: dave@gmail.example", "Subject: Help"))
+    admin, agent = desk["users"]["admin"], desk["users"]["agent"]
+    listed = api(admin).get("/api/notifications/inbound-messages/")
+    assert listed.status_code == 200
+    [row] = listed.json()["results"]
+    assert (row["reason"], row["sender"], row["subject"]) == (
+        mailin.UNKNOWN_SENDER,
+        "dave@gmail.example",
+        "Help",
+    )
+    assert api(agent).get("/api/notifications/inbound-messages/").status_code == 403
+    desk["globex"].mail_domain = "gmail.example"
+    desk["globex"].save()
+    done = api(admin).post(f"/api/notifications/inbound-messages/{row['id']}/reprocess/")
+    assert done.status_code == 200, done.content
+    assert only_ticket().requester.organisation == desk["globex"]
+
+
+def test_the_domain_of_the_service_desk_address_is_the_internal_one(desk, settings):
+    desk["internal"].mail_domain = ""
+    desk["internal"].save()
+    settings.SERVICEDESK_MAIL_ADDRESSES = ["servicedesk@example.com"]
+    deliver(
+        eml("From: bob@example.com", to="servicedesk@example.com"), to="servicedesk@example.com"
+    )
+    bob = Person.objects.get(email="bob@example.com")
+    assert (bob.organisation, bob.kind) == (desk["internal"], PersonKind.EMPLOYEE)

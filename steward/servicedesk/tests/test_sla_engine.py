@@ -1,4 +1,4 @@
-"""The engine rows (E1-E14) of the SLA test matrix, driven through the real ticket services
+"""The engine rows (E1-E17) of the SLA test matrix, driven through the real ticket services
 at frozen times."""
 
 from __future__ import annotations
@@ -263,7 +263,7 @@ def test_a_change_that_moves_no_clock_writes_nothing_and_loads_no_calendar(world
 def test_e15_over_the_spring_forward_weekend(world, clock):
     t = fresh(open_ticket(world, clock, b(3, 27, 16)))
     assert t.response_due == utc(3, 30, 9)
-    assert t.resolution_due == b(3, 31, 15)
+    assert t.resolution_due == utc(3, 31, 12)
 
 
 def test_e16_paused_across_the_fall_back_weekend(world, clock):
@@ -271,4 +271,46 @@ def test_e16_paused_across_the_fall_back_weekend(world, clock):
     t = pend(t, clock, b(10, 23, 16))
     work(t, clock, b(10, 26, 8))
     assert active(t, "resolution").elapsed_seconds == 1 * H
-    assert fresh(t).resolution_due == utc(10, 27, 14)
+    assert fresh(t).resolution_due == utc(10, 27, 13)
+
+
+def test_e17_a_whole_life_pause_reassign_resolve_and_reopen_by_the_requester(world, clock):
+    t = open_ticket(world, clock, b(12, 1, 9), team=world.team_a)
+    t = pend(t, clock, b(12, 1, 10))
+    clock.set(b(12, 1, 11))
+    t = ticket_assign(ticket=t, actor=None, team=world.team_b)
+    clock.set(b(12, 2, 9))
+    ticket_reply(ticket=t, actor=None, author=world.requester, body="Here is the log.")
+    assert fresh(t).status == "in_progress"
+    clock.set(b(12, 2, 12))
+    t = ticket_transition(ticket=fresh(t), actor=None, status="resolved", resolution="Fixed.")
+    assert active(t, "resolution").elapsed_seconds == 4 * H
+    clock.set(b(12, 3, 9))
+    ticket_reply(ticket=t, actor=None, author=world.requester, body="Broken again.")
+    row = fresh(t)
+    assert row.status == "in_progress"
+    old_ola, new_ola = clocks_of(t, "ola")
+    assert (old_ola.team_id, old_ola.is_active, old_ola.elapsed_seconds) == (
+        world.team_a.pk,
+        False,
+        1 * H,
+    )
+    assert (new_ola.team_id, new_ola.elapsed_seconds, new_ola.due_at) == (
+        world.team_b.pk,
+        3 * H,
+        b(12, 3, 14),
+    )
+    assert row.resolution_due == b(12, 4, 12)
+    assert row.response_due == b(12, 3, 9)  # 4 h of 4 h used: due at once
+    assert row.sla_paused is False
+
+
+def test_live_state_of_a_ticket_costs_a_fixed_number_of_queries(world, clock):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    t = fresh(open_ticket(world, clock, b(12, 1, 9), team=world.team_a))
+    with CaptureQueriesContext(connection) as ctx:
+        state = ticket_sla_state(t, b(12, 1, 10))
+    assert len(ctx.captured_queries) == 3  # clocks with policies; a calendar with hours; days
+    assert state["ola"].elapsed_seconds == state["resolution"].elapsed_seconds == 1 * H

@@ -140,3 +140,18 @@ def test_clock_detail_shows_live_state(world):
     response = login("agent").get(reverse("servicedesk:slaclock_detail", kwargs={"pk": clock.pk}))
     assert response.status_code == 200
     assert "Running" in response.content.decode()
+
+
+@pytest.mark.parametrize("name", [m for m in MODELS if m != "slaclock"])
+def test_managers_open_the_add_and_edit_forms(world, name):
+    client = login("it_manager")
+    assert client.get(reverse(f"servicedesk:{name}_add")).status_code == 200
+    edit = reverse(f"servicedesk:{name}_edit", kwargs={"pk": first_pk(name, world)})
+    assert client.get(edit).status_code == 200
+
+
+def test_editing_a_policy_keeps_its_pause_statuses_checked(world):
+    edit = reverse("servicedesk:slapolicy_edit", kwargs={"pk": world.standard.pk})
+    html = login("it_manager").get(edit).content.decode()
+    assert 'value="pending" id="id_pause_statuses_3" checked' in html
+    assert 'value="assigned" id="id_pause_statuses_1">' in html

@@ -210,3 +210,31 @@ def test_queue_page_runs_the_same_number_of_queries_for_5_and_50_tickets(client,
     assert few == many
     with query_budget(25):
         client.get(URL, {"queue": "mine"})
+
+
+@pytest.mark.parametrize("role", [Role.ADMIN, Role.IT_MANAGER, Role.AGENT, Role.ASSET_MANAGER])
+def test_queue_and_workspace_render_for_every_staff_role(client, desk, role):
+    t = w.new_ticket(desk)
+    _login(client, desk, role)
+    assert client.get(URL).status_code == 200
+    response = client.get(reverse("servicedesk:ticket_detail", kwargs={"pk": t.pk}))
+    assert response.status_code == 200
+    # Asset managers read tickets; only those who work tickets get the actions.
+    assert ('class="reply-box"' in response.content.decode()) == (role != Role.ASSET_MANAGER)
+
+
+def test_another_agents_private_queue_is_not_shown_by_its_address(client, desk):
+    private = SavedQueue.objects.create(name="Bea's", query="queue=mine", owner=desk["agent2"].user)
+    response = _login(client, desk, Role.AGENT).get(
+        reverse("servicedesk:savedqueue_detail", kwargs={"pk": private.pk})
+    )
+    assert response.status_code == 404
+
+
+def test_a_saved_filter_is_normalised_and_cannot_inject_headers(client, desk):
+    response = _login(client, desk, Role.AGENT).post(
+        reverse("servicedesk:queue_save"),
+        {"name": "Odd", "query": "queue=open&page=3\r\nSet-Cookie: x=1"},
+    )
+    assert response.status_code == 302 and "\n" not in response["Location"]
+    assert "page=" not in SavedQueue.objects.get(name="Odd").query

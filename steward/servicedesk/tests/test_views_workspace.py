@@ -296,9 +296,7 @@ def test_new_ticket_form_is_refused_to_employees(client, desk):
     assert client.get(reverse("servicedesk:ticket_add")).status_code == 403
 
 
-def test_new_team_without_an_agent_leaves_the_choice_to_automatic_assignment(
-    client, desk, ticket
-):
+def test_new_team_without_an_agent_leaves_the_choice_to_automatic_assignment(client, desk, ticket):
     from steward.servicedesk.models import AssignmentMethod, TeamSetting
 
     TeamSetting.objects.create(team=desk["network"], assignment=AssignmentMethod.ROUND_ROBIN)
@@ -318,3 +316,32 @@ def test_clearing_the_agent_of_the_same_team_unassigns(client, desk, ticket):
     )
     ticket.refresh_from_db()
     assert ticket.team == desk["network"] and ticket.assignee is None
+
+
+def test_link_as_child_sets_the_parent_and_both_sides_show_it(client, desk, ticket):
+    parent = w.new_ticket(desk, title="Outage on floor 2")
+    c = _agent(client, desk)
+    response = c.post(_url(ticket, "ticket_link"), {"kind": "parent", "target": parent.reference})
+    assert response.status_code == 302
+    ticket.refresh_from_db()
+    assert ticket.parent == parent
+    assert ticket.reference in c.get(_url(parent)).content.decode()  # "parent of"
+    cycle = c.post(_url(parent, "ticket_link"), {"kind": "parent", "target": ticket.reference})
+    assert cycle.status_code == 400 and "cycle" in cycle.content.decode()
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/servicedesk/tickets/{n}/",
+        "/servicedesk/tickets/{n}/reply/",
+        "/servicedesk/tickets/{n}/canned/",
+        "/servicedesk/entries/{n}/",
+        "/servicedesk/links/{n}/",
+    ],
+)
+def test_ids_beyond_a_64_bit_integer_are_404_not_500(client, desk, path):
+    _agent(client, desk)
+    url = path.format(n="9" * 25)
+    method = client.post if url.endswith("reply/") else client.get
+    assert method(url).status_code == 404

@@ -14,6 +14,7 @@ from django.views import View
 
 from steward.core import permissions
 from steward.core.ui.views import Column, ObjectDetailView, ObjectListView
+from steward.core.validation import is_id
 from steward.servicedesk import filtersets
 from steward.servicedesk.models import (
     CannedResponse,
@@ -249,6 +250,11 @@ class SavedQueueDetail(ObjectDetailView):
         Column("order", _("Order")),
     ]
 
+    def restricted(self, action: str = "view") -> Any:
+        from django.db.models import Q
+
+        return super().restricted(action).filter(Q(owner=None) | Q(owner=self.request.user))
+
     def extra_context(self, obj: SavedQueue) -> dict[str, Any]:
         url = reverse("servicedesk:ticket_list") + "?" + obj.query
         return {"actions": [(_("Open the queue"), url)]}
@@ -329,7 +335,8 @@ class TicketRowOpen(LoginRequiredMixin, View):
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         ensure_agent(request.user)
-        row = permissions.restrict(self.model.objects.all(), request.user).filter(pk=pk).first()
+        rows = permissions.restrict(self.model.objects.all(), request.user)
+        row = rows.filter(pk=pk).first() if is_id(pk) else None
         if row is None:
             raise Http404
         url = reverse("servicedesk:ticket_detail", kwargs={"pk": getattr(row, self.ticket_field)})

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _t
 
 from steward.core.ui.forms import add_service_errors
 from steward.servicedesk.forms import TicketCreateForm
+from steward.servicedesk.services import tickets as ticket_services
 from steward.servicedesk.ui.common import can_work, ensure_agent
 
 
@@ -22,10 +23,8 @@ def ticket_new(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     form = TicketCreateForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        from steward.servicedesk.services import tickets
-
         try:
-            ticket = tickets.ticket_create(actor=request.user, **form.cleaned_data)
+            ticket = ticket_services.ticket_create(actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:

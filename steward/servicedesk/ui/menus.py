@@ -29,6 +29,9 @@ def _queue_count(name: str) -> Any:
 def register() -> None:
     from steward.servicedesk import models as m
 
+    # A menu entry shows to those who may view its ``model``. Tickets are visible to everyone
+    # (requesters see theirs in the portal), so the agent entries are gated by models only
+    # staff may view (ticket links, time entries, team settings).
     desk = _("Service desk")
     registry.register_menu(
         desk, _("Tickets"), "servicedesk:ticket_list", model=m.TicketLink, section_order=20

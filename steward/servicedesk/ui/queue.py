@@ -6,9 +6,10 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -23,6 +24,7 @@ from steward.servicedesk.filtersets import TicketFilterSet
 from steward.servicedesk.forms import BulkForm, SaveQueueForm
 from steward.servicedesk.models import SavedQueue, Ticket
 from steward.servicedesk.models.tickets import OPEN_STATUSES
+from steward.servicedesk.services import tickets as ticket_services
 from steward.servicedesk.ui.common import WARNING_WINDOW, can_work, ensure_agent
 
 
@@ -129,8 +131,6 @@ class TicketList(ObjectListView):
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         """Bulk update of the selected rows through ``ticket_bulk_update`` (all or nothing)."""
-        from steward.servicedesk.services import tickets as ticket_services
-
         ensure_agent(request.user)
         back = request.get_full_path()
         ids = [i for i in request.POST.getlist("selected") if is_id(i)][:500]
@@ -157,16 +157,25 @@ class TicketList(ObjectListView):
         return HttpResponseRedirect(back)
 
 
+def _clean_query(raw: str) -> str:
+    """The list's query string as the list itself would write it (no paging, no export)."""
+    query = QueryDict(raw[:1000], mutable=True)
+    for key in ("page", "export"):
+        query.pop(key, None)
+    return query.urlencode()[:1000]
+
+
+@login_required
 @require_POST
 def queue_save(request: HttpRequest) -> HttpResponse:
     """Saves the current filter of the queue page as a named queue (mine, or shared)."""
     ensure_agent(request.user)
     form = SaveQueueForm(request.POST)
     back = reverse("servicedesk:ticket_list")
+    query = _clean_query(request.POST.get("query", ""))
     if not form.is_valid():
         messages.error(request, _t("Give the queue a name."))
-        return HttpResponseRedirect(back + "?" + request.POST.get("query", "")[:1000])
-    query = form.cleaned_data["query"]
+        return HttpResponseRedirect(back + "?" + query)
     data = {
         "name": form.cleaned_data["name"],
         "query": query,

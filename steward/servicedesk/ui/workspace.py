@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 from steward.core import features, permissions
 from steward.core.ui.forms import add_service_errors
 from steward.core.ui.views import ObjectDetailView
+from steward.core.validation import is_id
 from steward.servicedesk import forms as f
 from steward.servicedesk.models import (
     CannedResponse,
@@ -32,6 +33,8 @@ from steward.servicedesk.models import (
     TicketLink,
     TimeEntry,
 )
+from steward.servicedesk.services import lifecycle
+from steward.servicedesk.services import tickets as ticket_services
 from steward.servicedesk.ui.common import (
     TRANSITION_LABELS,
     TRANSITIONS,
@@ -59,17 +62,14 @@ PLACEHOLDER = re.compile(r"\{\{\s*(requester|reference|agent)\s*\}\}")
 
 def _ticket(request: HttpRequest, pk: Any, action: str = "view") -> Ticket:
     qs = permissions.restrict(Ticket.objects.select_related(*WORKSPACE_RELATED), request.user)
-    found = qs.filter(pk=pk).first() if str(pk).isdigit() else None
+    found = qs.filter(pk=pk).first() if is_id(pk) else None
     if found is None:
         raise Http404
     return found
 
 
 def _transitions(ticket: Ticket) -> list[dict[str, Any]]:
-    try:
-        from steward.servicedesk.services.lifecycle import TRANSITIONS as allowed
-    except ImportError:  # pragma: no cover - the lifecycle module is the tickets-core area's
-        allowed = TRANSITIONS
+    allowed = lifecycle.TRANSITIONS
     offered = [s for s in TRANSITIONS.get(ticket.status, ()) if s in allowed.get(ticket.status, ())]
     if ticket.status == Status.RESOLVED and Status.IN_PROGRESS in offered:
         labels = {**TRANSITION_LABELS, Status.IN_PROGRESS: _t("Reopen")}
@@ -146,6 +146,7 @@ def workspace_context(request: HttpRequest, ticket: Ticket, **bound: Any) -> dic
         "title": f"{ticket.reference} {ticket.title}",
         "entries": entries.select_related("author"),
         "links": links,
+        "children": Ticket.objects.filter(parent=ticket).only("pk", "reference", "title")[:50],
         "time_entries": TimeEntry.objects.filter(ticket=ticket).select_related("person")[:10],
         "canned_responses": canned,
         "tags": tags,
@@ -197,12 +198,6 @@ def _refused(request: HttpRequest, ticket: Ticket, name: str, form: Any, exc: An
     return render_workspace(request, ticket, status=400, **{name: form})
 
 
-def _services() -> Any:
-    from steward.servicedesk.services import tickets
-
-    return tickets
-
-
 @login_required
 @require_POST
 def reply(request: HttpRequest, pk: int) -> HttpResponse:
@@ -211,7 +206,7 @@ def reply(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return render_workspace(request, ticket, status=400, reply_form=form)
     try:
-        entry = _services().ticket_reply(
+        entry = ticket_services.ticket_reply(
             ticket=ticket,
             actor=request.user,
             body=form.cleaned_data["body"],
@@ -231,7 +226,7 @@ def transition(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return render_workspace(request, ticket, status=400, transition_form=form)
     try:
-        ticket = _services().ticket_transition(
+        ticket = ticket_services.ticket_transition(
             ticket=ticket,
             actor=request.user,
             status=form.cleaned_data["status"],
@@ -255,7 +250,7 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
     if assignee is None and team != ticket.team:
         del change["assignee"]  # a new team without an agent: its automatic assignment picks
     try:
-        ticket = _services().ticket_assign(ticket=ticket, actor=request.user, **change)
+        ticket = ticket_services.ticket_assign(ticket=ticket, actor=request.user, **change)
     except ValidationError as exc:
         return _refused(request, ticket, "assign_form", form, exc)
     who = ticket.assignee or ticket.team or _t("nobody")
@@ -272,7 +267,7 @@ def update_fields(request: HttpRequest, pk: int) -> HttpResponse:
     data = dict(form.cleaned_data)
     data["tags"] = [t.strip() for t in data.pop("tags", "").split(",") if t.strip()][:20]
     try:
-        _services().ticket_update(ticket=ticket, actor=request.user, data=data)
+        ticket_services.ticket_update(ticket=ticket, actor=request.user, data=data)
     except ValidationError as exc:
         return _refused(request, ticket, "fields_form", form, exc)
     return _done(request, ticket, _t("Ticket updated."))
@@ -293,10 +288,14 @@ def link(request: HttpRequest, pk: int) -> HttpResponse:
         form.add_error("target", _t("No ticket has this reference."))
     if not form.is_valid() or target is None:
         return render_workspace(request, ticket, status=400, link_form=form, open_tab="links")
+    kind = form.cleaned_data["kind"]
     try:
-        _services().ticket_link(
-            source=ticket, target=target, kind=form.cleaned_data["kind"], actor=request.user
-        )
+        if kind == f.PARENT:
+            ticket_services.ticket_update(
+                ticket=ticket, actor=request.user, data={"parent": target}
+            )
+        else:
+            ticket_services.ticket_link(source=ticket, target=target, kind=kind, actor=request.user)
     except ValidationError as exc:
         add_service_errors(form, exc)
         return render_workspace(request, ticket, status=400, link_form=form, open_tab="links")
@@ -314,7 +313,7 @@ def merge(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid() or into is None:
         return render_workspace(request, ticket, status=400, merge_form=form, open_tab="links")
     try:
-        _services().ticket_merge(ticket=ticket, into=into, actor=request.user)
+        ticket_services.ticket_merge(ticket=ticket, into=into, actor=request.user)
     except ValidationError as exc:
         add_service_errors(form, exc)
         return render_workspace(request, ticket, status=400, merge_form=form, open_tab="links")
@@ -329,7 +328,7 @@ def log_time(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return render_workspace(request, ticket, status=400, time_form=form, open_tab="time")
     try:
-        _services().time_entry_add(
+        ticket_services.time_entry_add(
             ticket=ticket,
             actor=request.user,
             minutes=form.cleaned_data["minutes"],
@@ -351,7 +350,7 @@ def canned_fill(request: HttpRequest, pk: int) -> HttpResponse:
     body = request.GET.get("body", "")[:100_000]
     chosen = request.GET.get("canned", "")
     canned = None
-    if chosen.isdigit():
+    if is_id(chosen):
         canned = permissions.restrict(CannedResponse.objects.filter(is_active=True), request.user)
         canned = canned.filter(pk=chosen).first()
     if canned is not None:
