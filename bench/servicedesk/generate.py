@@ -96,7 +96,7 @@ def _columns(model: Any, given: Sequence[str]) -> tuple[list[str], list[Any]]:
     """Every concrete column: the generated ones first, then the rest with their defaults,
     so columns other areas add later are filled too."""
     fields = {f.attname: f for f in model._meta.concrete_fields}
-    rest = [name for name in fields if name not in given]
+    rest = [n for n in fields if n not in given and not fields[n].primary_key]
     defaults = []
     for name in rest:
         f = fields[name]

@@ -36,10 +36,22 @@ from load import Scenario, run, wrk_available  # noqa: E402
 
 ROOT = BENCH.parent
 README = BENCH / "README.md"
-RESULTS = BENCH / "servicedesk" / "results.json"
+RESULTS = BENCH / "servicedesk" / "results.json"  # results-<engines>.json
 START, END = "<!-- servicedesk:start -->", "<!-- servicedesk:end -->"
-WORDS = ["printer", "laptop", "vpn", "outlook", "mailbox", "password", "wifi", "erp", "invoice",
-         "payroll", "toner", "keyboard", "network", "crash", "login", "battery", "excel"]  # fmt: skip
+WORDS = [
+    "printer",
+    "laptop",
+    "vpn",
+    "outlook",
+    "mailbox",
+    "password",
+    "wifi",
+    "erp",
+    "invoice",
+    "payroll",
+]
+WORDS += ["toner", "keyboard"]
+WORDS += ["network", "crash", "login", "battery", "excel"]
 SETUP = """
 import random, sys
 import django
@@ -277,7 +289,8 @@ def main() -> None:
                               m.p95_ms, m.p99_ms, m.errors, m.requests, target)  # fmt: skip
                     rows.append(row)
                     print(json.dumps(asdict(row)), flush=True)
-    RESULTS.write_text(json.dumps({"rows": [asdict(r) for r in rows], "setup": timings}, indent=2))
+    results = RESULTS.with_name(f"results-{args.engines.replace(',', '-')}.json")
+    results.write_text(json.dumps({"rows": [asdict(r) for r in rows], "setup": timings}, indent=2))
     command = "python bench/servicedesk/run.py " + " ".join(sys.argv[1:])
     update_readme(rows, timings, command.strip(), args.tickets)
 

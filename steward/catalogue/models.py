@@ -195,7 +195,10 @@ class CatalogueItem(AuditedModel):
 
     def clean(self) -> None:
         """The people and teams the approval stages name must exist (and people be active)."""
-        stages = self.approval_stages if isinstance(self.approval_stages, list) else []
+        if not isinstance(self.approval_stages, list):
+            # Empty values (null, "") skip the field's validators: refuse them here.
+            raise ValidationError({"approval_stages": _("Give a list of stages.")})
+        stages = self.approval_stages
         try:
             validate_stage_specs(stages)
         except ValidationError:
@@ -269,6 +272,8 @@ class ItemField(AuditedModel):
     def clean(self) -> None:
         if self.name in RESERVED_NAMES:
             raise ValidationError({"name": _("This name is reserved; choose another.")})
+        if not isinstance(self.choices, list):
+            raise ValidationError({"choices": _("Give a list of texts (empty: no choices).")})
         if self.type in CHOICE_TYPES:
             if (
                 not isinstance(self.choices, list)

@@ -47,8 +47,16 @@ def tags_of(obj: models.Model) -> list[Tag]:
 
 
 @transaction.atomic
+def contribute_action(obj: models.Model) -> str:
+    """Commenting on or attaching a file to an object is a write: it needs ``change``, unless
+    the model's policy names a ``contribute`` action (a requester adds files to their own
+    ticket without being allowed to edit it)."""
+    policy = permissions.policy_for(type(obj))
+    return "contribute" if "contribute" in policy.extra else "change"
+
+
 def comment_add(*, obj: models.Model, author: Any, body: str, internal: bool = False) -> Comment:
-    permissions.ensure(author, "view", obj)
+    permissions.ensure(author, contribute_action(obj), obj)
     body = (body or "").strip()
     if not body:
         raise ValidationError(_("A comment needs some text."))
@@ -76,7 +84,7 @@ def attachment_add(*, obj: models.Model, upload: UploadedFile, user: Any) -> Att
     client's claim; executables and files over the limit are refused. ``user=None`` is the
     system acting (inbound mail): no permission check, no uploader."""
     if user is not None:
-        permissions.ensure(user, "view", obj)
+        permissions.ensure(user, contribute_action(obj), obj)
     size = upload.size or 0
     if size > settings.MAX_UPLOAD_BYTES:
         raise ValidationError(

@@ -26,7 +26,7 @@ from email.utils import getaddresses, parseaddr
 from typing import Any, cast
 
 from django.conf import settings
-from django.db import close_old_connections, transaction
+from django.db import close_old_connections, connections, transaction
 
 from steward.core.context import Origin, change_context
 
@@ -316,7 +316,7 @@ def _dispatch_in_thread(raw: bytes, envelope_from: str, envelope_to: list[str]) 
     try:
         outcome = dispatch(raw, envelope_from=envelope_from, envelope_to=envelope_to)
     finally:
-        close_old_connections()
+        connections.close_all()  # a pool thread: keep no connection open between messages
     log.info(
         "inbound mail from %s to %s: %s",
         envelope_from,

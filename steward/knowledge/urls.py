@@ -2,7 +2,7 @@ from django.urls import path
 
 from steward.core.ui.routes import crud
 from steward.core.ui.views import ObjectDeleteView
-from steward.knowledge import forms, views
+from steward.knowledge import forms, record_views, views
 from steward.knowledge.models import Article, ArticleFeedback, ArticleTicketLink
 
 app_name = "knowledge"
@@ -29,23 +29,25 @@ urlpatterns = [
     *crud(
         "categories",
         "articlecategory",
-        list_view=views.CategoryList,
-        detail_view=views.CategoryDetail,
+        list_view=record_views.CategoryList,
+        detail_view=record_views.CategoryDetail,
         form_class=forms.ArticleCategoryForm,
     ),
-    path("versions/", views.VersionList.as_view(), name="articleversion_list"),
-    path("versions/<int:pk>/", views.VersionDetail.as_view(), name="articleversion_detail"),
-    path("feedback/", views.FeedbackList.as_view(), name="articlefeedback_list"),
-    path("feedback/<int:pk>/", views.FeedbackDetail.as_view(), name="articlefeedback_detail"),
+    path("versions/", record_views.VersionList.as_view(), name="articleversion_list"),
+    path("versions/<int:pk>/", record_views.VersionDetail.as_view(), name="articleversion_detail"),
+    path("feedback/", record_views.FeedbackList.as_view(), name="articlefeedback_list"),
+    path(
+        "feedback/<int:pk>/", record_views.FeedbackDetail.as_view(), name="articlefeedback_detail"
+    ),
     path(
         "feedback/<int:pk>/delete/",
         ObjectDeleteView.as_view(model=ArticleFeedback, url_prefix="knowledge:articlefeedback"),
         name="articlefeedback_delete",
     ),
-    path("ticket-links/", views.TicketLinkList.as_view(), name="articleticketlink_list"),
+    path("ticket-links/", record_views.TicketLinkList.as_view(), name="articleticketlink_list"),
     path(
         "ticket-links/<int:pk>/",
-        views.TicketLinkDetail.as_view(),
+        record_views.TicketLinkDetail.as_view(),
         name="articleticketlink_detail",
     ),
     path(

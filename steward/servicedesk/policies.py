@@ -1,8 +1,8 @@
 """Who may see and change what in the service desk.
 
-Staff see every ticket. An employee sees the tickets they requested, are affected by or
-watch. A customer contact sees their own tickets, or all of their organisation's when the
-organisation's setting says so (the tenant filter confines them to their organisation first).
+Staff see every ticket. An employee sees the tickets they requested or are affected by. A
+customer contact sees their own tickets, or all of their organisation's when the organisation's
+setting says so (the tenant filter confines them to their organisation first).
 """
 
 from __future__ import annotations
@@ -67,7 +67,7 @@ def register() -> None:
             delete=frozenset({Role.ADMIN}),
             tenant_field="organisation_id",
             scope=ticket_scope,
-            extra={"work": AGENTS, "reply": EVERYONE},
+            extra={"work": AGENTS, "reply": EVERYONE, "contribute": EVERYONE},
         ),
     )
     for model in (m.TicketEntry, m.SurveyResponse):
@@ -100,7 +100,10 @@ def register() -> None:
     permissions.register(
         m.CannedResponse, Policy(view=STAFF, add=AGENTS, change=AGENTS, delete=AGENTS)
     )
-    permissions.register(m.SavedQueue, Policy(view=STAFF, add=AGENTS, change=AGENTS, delete=AGENTS))
+    permissions.register(
+        m.SavedQueue,
+        Policy(view=STAFF, add=AGENTS, change=AGENTS, delete=AGENTS, scope=saved_queue_scope),
+    )
     for model in (
         m.PriorityRule,
         m.RoutingRule,
@@ -131,3 +134,14 @@ def _any_category(
     user: Any, qs: QuerySet[Any], action: str, roles: frozenset[str]
 ) -> QuerySet[Any]:
     return qs.filter(is_active=True) if not roles & STAFF else qs
+
+
+def saved_queue_scope(
+    user: Any, qs: QuerySet[Any], action: str, roles: frozenset[str]
+) -> QuerySet[Any]:
+    """Everyone sees shared queues and their own; only managers change shared ones, and
+    nobody sees or changes another person's private queue."""
+    mine = Q(owner_id=getattr(user, "pk", None))
+    if action == "view" or roles & MANAGERS:
+        return qs.filter(mine | Q(owner__isnull=True))
+    return qs.filter(mine)

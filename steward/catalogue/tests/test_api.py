@@ -150,6 +150,17 @@ def test_approval_stages_are_validated(cat, api):
     assert ok.status_code == 200
 
 
+@pytest.mark.parametrize("path,field", [("items", "approval_stages"), ("fields", "choices")])
+@pytest.mark.parametrize("value", [None, "", {}])
+def test_empty_json_values_are_refused_not_a_server_error(cat, api, path, field, value):
+    obj = cat["vpn"] if path == "items" else cat["laptop"].fields.get(name="reason")
+    response = api(cat["users"][Role.IT_MANAGER]).patch(
+        f"/api/catalogue/{path}/{obj.pk}/", {field: value}, format="json"
+    )
+    assert response.status_code == 400, response.content
+    assert field in response.json()["errors"]
+
+
 def test_choice_fields_need_choices(cat, api):
     client = api(cat["users"][Role.IT_MANAGER])
     body = {"item": cat["vpn"].pk, "name": "os", "label": "OS", "type": "choice"}

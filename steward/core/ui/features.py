@@ -53,6 +53,10 @@ def object_tab(request: HttpRequest, content_type_id: int, pk: str, tab: str) ->
     ct = ContentType.objects.get_for_model(obj)
     internal_visible = not permissions.is_external(request.user)
     context: dict[str, Any] = {"object": obj, "content_type_id": ct.pk, "tab": tab}
+    if tab in {"comments", "attachments"}:
+        context["can_contribute"] = permissions.can(
+            request.user, features.contribute_action(obj), obj
+        )
     if tab == "history":
         context["entries"] = AuditEntry.objects.filter(
             content_type=ct, object_id=str(obj.pk)

@@ -86,3 +86,17 @@ def test_the_page_widget_answers_400_for_a_bad_vote(kb, client):
     )
     assert response.status_code == 400
     assert ArticleFeedback.objects.count() == 0
+
+
+def test_a_no_vote_invites_a_comment_that_is_kept_with_the_vote(kb, client):
+    article = kb["article"](status="published", visibility="public")
+    url = f"/knowledge/articles/{article.pk}/feedback/"
+    client.force_login(kb["users"][Role.EMPLOYEE])
+    html = client.post(url, {"helpful": "no"}, HTTP_HX_REQUEST="true").content.decode()
+    assert "What was missing or wrong?" in html
+    html = client.post(
+        url, {"helpful": "no", "comment": "Screenshots are outdated"}, HTTP_HX_REQUEST="true"
+    ).content.decode()
+    assert "Your comment reached" in html
+    assert ArticleFeedback.objects.get().comment == "Screenshots are outdated"
+    assert _counts(article) == (0, 1)

@@ -327,6 +327,8 @@ class Ticket(AuditedModel):
             models.Index(fields=["requester", "created_at"], name="ticket_requester"),
             models.Index(fields=["category", "created_at"], name="ticket_category"),
             models.Index(fields=["status", "resolution_due"], name="ticket_due"),
+            # The workspace lists a ticket's children newest first (reports area, bench/).
+            models.Index(fields=["parent", "created_at"], name="ticket_children"),
         ]
 
     def __str__(self) -> str:

@@ -132,3 +132,23 @@ def test_demo_loader_is_idempotent(db):
     demo.load(log=lambda *a: None)
     assert (CannedResponse.objects.count(), SavedQueue.objects.count()) == counts
     assert counts[0] >= 5 and SavedQueue.objects.filter(owner=None).count() == counts[1]
+
+
+def test_a_private_saved_queue_is_invisible_and_unchangeable_to_another_agent(make_user):
+    from steward.core import permissions
+    from steward.core.permissions import Role
+    from steward.servicedesk.models import SavedQueue
+
+    owner, other, manager = (
+        make_user(Role.AGENT),
+        make_user(Role.AGENT),
+        make_user(Role.IT_MANAGER),
+    )
+    private = SavedQueue.objects.create(name="Mine", owner=owner, query="status=new")
+    shared = SavedQueue.objects.create(name="Team", owner=None, query="status=new")
+    visible = permissions.restrict(SavedQueue.objects.all(), other, "view")
+    assert list(visible) == [shared]
+    assert not permissions.can(other, "change", private)
+    assert not permissions.can(other, "change", shared)
+    assert permissions.can(manager, "change", shared)
+    assert permissions.can(owner, "delete", private)
