@@ -6,7 +6,7 @@ loads the demo organisation and a small service desk, adds N tickets with
 wrk (bench/load.py): the agent queue (API and page: filters, sort, one page), ticket detail
 (API and page, random ticket), full-text search (API, random words) at 1 client, and ticket
 creation through the API (SLA, routing, notifications enqueued) at 1 and 8 clients. Results
-go to bench/servicedesk/results.json and into bench/README.md between the servicedesk markers.
+go to bench/servicedesk/results-<engines>.json and into bench/README.md (servicedesk markers).
 """
 
 from __future__ import annotations

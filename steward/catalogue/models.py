@@ -205,7 +205,7 @@ class CatalogueItem(AuditedModel):
             return  # reported on the field by its validator
         from django.contrib.auth import get_user_model
 
-        team_model = self._meta.get_field("default_team").related_model
+        team_model: Any = self._meta.get_field("default_team").related_model
         user_ids = {s["user_id"] for s in stages if s["kind"] == "person"}
         team_ids = {s["team_id"] for s in stages if s["kind"] == "group"}
         bounded = {i for i in user_ids | team_ids if 0 < i < 2**31}

@@ -73,6 +73,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "steward.core.ui.context.navigation",
                 "steward.notifications.context.unread_notifications",
+                "steward.portal.context.home_link",
             ],
         },
     }
@@ -224,7 +225,7 @@ REST_FRAMEWORK = {
         "anon": "120/min",
     },
     "DEFAULT_PARSER_CLASSES": [
-        "rest_framework.parsers.JSONParser",
+        "steward.core.api.parsers.JSONParser",
         "rest_framework.parsers.MultiPartParser",
     ],
     "NON_FIELD_ERRORS_KEY": "non_field_errors",

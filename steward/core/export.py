@@ -58,12 +58,19 @@ def xlsx_bytes(
     header: Sequence[str], rows: Iterable[Sequence[Any]], title: str = "Export"
 ) -> bytes:
     from openpyxl import Workbook
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    def xlsx_cell(value: Any) -> Any:
+        # Control characters (a title pasted from a terminal) cannot be stored in XLSX at all:
+        # openpyxl raises on them, so they are dropped from the cell.
+        value = _cell(value)
+        return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
 
     wb = Workbook(write_only=True)
-    ws = wb.create_sheet(title=title[:31])
-    ws.append([neutralise(h) for h in header])
+    ws = wb.create_sheet(title=ILLEGAL_CHARACTERS_RE.sub("", title[:31]) or "Export")
+    ws.append([xlsx_cell(h) for h in header])
     for row in rows:
-        ws.append([_cell(v) for v in row])
+        ws.append([xlsx_cell(v) for v in row])
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()

@@ -40,8 +40,9 @@ class MenuItem:
     label: Any
     url_name: str
     model: type[models.Model] | None = None
-    """Shown only to users who may view this model."""
+    """Shown only to users who may do ``action`` on this model."""
     section_order: int = 50
+    action: str = "view"
 
 
 menu_items: list[MenuItem] = []
@@ -54,9 +55,10 @@ def register_menu(
     *,
     model: type[models.Model] | None = None,
     section_order: int = 50,
+    action: str = "view",
 ) -> None:
     if all(m.url_name != url_name for m in menu_items):
-        menu_items.append(MenuItem(section, label, url_name, model, section_order))
+        menu_items.append(MenuItem(section, label, url_name, model, section_order, action))
         menu_items.sort(key=lambda m: m.section_order)
 
 

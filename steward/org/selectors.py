@@ -68,3 +68,32 @@ def person_by_email(address: str) -> Person | None:
 
 def organisation_by_name(name: str) -> Organisation | None:
     return Organisation.objects.filter(name__iexact=name.strip()).first() if name.strip() else None
+
+
+# System reads for loaders and jobs that act for no user (demo data, background work).
+
+
+def customer_organisations() -> QuerySet[Organisation]:
+    return Organisation.objects.filter(kind=OrganisationKind.CUSTOMER).order_by("pk")
+
+
+def teams_with_members(organisation: Organisation) -> QuerySet[Team]:
+    return Team.objects.filter(organisation=organisation).prefetch_related("members")
+
+
+def active_employees(organisation: Organisation) -> QuerySet[Person]:
+    from steward.org.models import PersonKind
+
+    return Person.objects.filter(
+        organisation=organisation, kind=PersonKind.EMPLOYEE, is_active=True
+    ).select_related("location")
+
+
+def customer_contacts() -> QuerySet[Person]:
+    from steward.org.models import PersonKind
+
+    return Person.objects.filter(kind=PersonKind.CONTACT)
+
+
+def organisation_list(*, user: Any) -> QuerySet[Organisation]:
+    return permissions.restrict(Organisation.objects.all(), user)

@@ -32,7 +32,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from steward.config import env
-from steward.org.models import Organisation, OrganisationKind, Person, PersonKind, Team
+from steward.org import selectors as org_selectors
 from steward.servicedesk.models import (
     AssignmentMethod,
     Category,
@@ -336,7 +336,7 @@ def _lognormal(rng: random.Random, median_minutes: float) -> datetime.timedelta:
 def load(
     *, rng: random.Random, log: Callable[[str], None], scale: float | None = None, **_: Any
 ) -> None:
-    org = Organisation.objects.filter(kind=OrganisationKind.INTERNAL).order_by("pk").first()
+    org = org_selectors.internal_organisation()
     if org is None:
         log("no internal organisation: load the org demo first")
         return
@@ -344,7 +344,7 @@ def load(
         log("service desk already loaded")
         return
     scale = scale_from_env() if scale is None else scale
-    teams = {t.name: t for t in Team.objects.filter(organisation=org).prefetch_related("members")}
+    teams = {t.name: t for t in org_selectors.teams_with_members(org)}
     if not teams:
         log("no teams: load the org demo first")
         return
@@ -358,7 +358,7 @@ def load(
     log(f"{len(tickets)} tickets, {entries} entries, {surveys} surveys over {DAYS} days")
 
 
-def _services(teams: dict[str, Team]) -> dict[str, Service]:
+def _services(teams: dict[str, Any]) -> dict[str, Service]:
     result = {}
     for order, (name, slug, team) in enumerate(SERVICES):
         service, _ = Service.objects.get_or_create(
@@ -368,7 +368,7 @@ def _services(teams: dict[str, Team]) -> dict[str, Service]:
     return result
 
 
-def _categories(teams: dict[str, Team], services: dict[str, Service]) -> list[dict[str, Any]]:
+def _categories(teams: dict[str, Any], services: dict[str, Service]) -> list[dict[str, Any]]:
     """Flat list of subcategories with what a ticket in each needs."""
     result = []
     for top_name, weight, team_name, slug, subs in CATEGORIES:
@@ -414,8 +414,8 @@ def _policy() -> SLAPolicy:
     return policy
 
 
-def _rules_and_settings(teams: dict[str, Team], categories: list[dict[str, Any]]) -> None:
-    def team(name: str) -> Team:
+def _rules_and_settings(teams: dict[str, Any], categories: list[dict[str, Any]]) -> None:
+    def team(name: str) -> Any:
         return teams.get(name) or next(iter(teams.values()))
 
     by_name = {c["category"].name: c["category"] for c in categories}
@@ -447,7 +447,7 @@ def _rules_and_settings(teams: dict[str, Team], categories: list[dict[str, Any]]
             set_team=team("Workplace Services"),
         ),
     ]
-    for customer in Organisation.objects.filter(kind=OrganisationKind.CUSTOMER).order_by("pk"):
+    for customer in org_selectors.customer_organisations():
         rules.append(
             RoutingRule(
                 name=f"Demo: {customer.name} to the Service Desk",
@@ -477,8 +477,8 @@ def _created_times(rng: random.Random, now: datetime.datetime, count: int) -> li
 
 def _tickets(
     rng: random.Random,
-    org: Organisation,
-    teams: dict[str, Team],
+    org: Any,
+    teams: dict[str, Any],
     services: dict[str, Service],
     categories: list[dict[str, Any]],
     policy: SLAPolicy,
@@ -486,11 +486,11 @@ def _tickets(
 ) -> list[Ticket]:
     now = timezone.now()
     employees = list(
-        Person.objects.filter(organisation=org, kind=PersonKind.EMPLOYEE, is_active=True)
-        .select_related("location")
-        .only("id", "organisation_id", "location__time_zone", "time_zone")
+        org_selectors.active_employees(org).only(
+            "id", "organisation_id", "location__time_zone", "time_zone"
+        )
     )
-    contacts = list(Person.objects.filter(kind=PersonKind.CONTACT).only("id", "organisation_id"))
+    contacts = list(org_selectors.customer_contacts().only("id", "organisation_id"))
     members = {t.pk: list(t.members.all()) for t in teams.values()}
     team_list = list(teams.values())
     zones: dict[str, zoneinfo.ZoneInfo] = {}
@@ -594,8 +594,8 @@ def _majors(
     rng: random.Random,
     tickets: list[Ticket],
     services: dict[str, Service],
-    employees: list[Person],
-    teams: dict[str, Team],
+    employees: list[Any],
+    teams: dict[str, Any],
     now: datetime.datetime,
 ) -> None:
     """Turns the newest tickets into open major incidents on business services."""

@@ -334,6 +334,17 @@ def text_of(msg: EmailMessage) -> str:
     return text
 
 
+def _act_as_sender(person: Any) -> None:
+    """The audit of what this mail changes names the sender's login (if they have an active
+    one) as the actor; the dispatcher's mail change context has no user of its own."""
+    from steward.core.context import Origin, current
+
+    ctx = current()
+    user = getattr(person, "user", None)
+    if ctx.origin == Origin.MAIL and ctx.user is None and user is not None and user.is_active:
+        ctx.user = user
+
+
 def handle(msg: InboundEmail) -> None:
     """Mail handler (registered by ``mailchannel.register``): opens or answers a ticket."""
     from steward.servicedesk.services.tickets import ticket_create, ticket_link, ticket_reply
@@ -343,6 +354,7 @@ def handle(msg: InboundEmail) -> None:
     if message_id and TicketEntry.objects.filter(message_id=message_id).exists():
         return
     person = requester_for(msg, sender)
+    _act_as_sender(person)
     text = text_of(msg)
     ticket = thread_of(msg)
     try:

@@ -27,7 +27,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 from django.utils.safestring import mark_safe
 
-from steward.core import features
+from steward.core import features, permissions
 from steward.core.mail import loop_marker
 from steward.core.tasks import task
 from steward.servicedesk import mailids
@@ -135,7 +135,12 @@ def recipients(ticket: Ticket, kind: str, entry: TicketEntry | None) -> tuple[li
         seen = {a.lower() for a in to} | {author_email}
         for watch in features.watchers_of(ticket):
             address = (watch.user.email or "").strip()
-            if watch.user.is_active and _usable(address) and address.lower() not in seen:
+            if (
+                watch.user.is_active
+                and _usable(address)
+                and address.lower() not in seen
+                and permissions.can(watch.user, "view", ticket)
+            ):
                 seen.add(address.lower())
                 cc.append(address)
         if author_email and to and to[0].lower() == author_email:

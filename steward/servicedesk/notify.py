@@ -10,6 +10,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
+from steward.core import permissions
 from steward.core.context import current
 from steward.core.models import Watch
 from steward.notifications.services import notify
@@ -52,7 +53,9 @@ def _team_users(ticket: Ticket) -> list[Any]:
 def _watchers(ticket: Ticket) -> list[Any]:
     kind = ContentType.objects.get_for_model(Ticket)
     rows = Watch.objects.filter(content_type=kind, object_id=str(ticket.pk)).select_related("user")
-    return [w.user for w in rows]
+    # A watcher who may no longer see the ticket (moved to another organisation, say) is
+    # told nothing about it.
+    return [w.user for w in rows if permissions.can(w.user, "view", ticket)]
 
 
 def on_ticket_assigned(*, event: str, ticket_id: int, assignee_id: Any = None, **kw: Any) -> None:

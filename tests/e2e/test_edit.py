@@ -4,6 +4,7 @@ person, global search, log out."""
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -92,8 +93,15 @@ def test_global_search_finds_a_person_then_log_out(session, org_world):
         organisation=org_world["internal"],
         email="mq@internal.example",
     )
+    # Employees land in the portal, which has no agent search; staff keep the global search.
+    employee = session("search-employee")
+    employee.login("employee")
+    assert employee.page.url.endswith("/portal/")
+    assert employee.page.get_by_role("searchbox", name="Search everything").count() == 0
+
     s = session("search-logout")
-    s.login("employee")
+    s.login("agent")
+    assert urlsplit(s.page.url).path == "/"  # staff land on the agent home
     search = s.page.get_by_role("searchbox", name="Search everything")
     search.fill("Quennell")
     search.press("Enter")

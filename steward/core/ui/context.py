@@ -14,7 +14,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         return {}
     sections: dict[str, list[Any]] = {}
     for item in menu_items:
-        if item.model is not None and not permissions.can(user, "view", item.model):
+        if item.model is not None and not permissions.can(user, item.action, item.model):
             continue
         sections.setdefault(item.section, []).append(item)
     roles = permissions.roles_of(user)

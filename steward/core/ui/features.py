@@ -51,7 +51,9 @@ def _target(request: HttpRequest, content_type_id: int, pk: str, action: str = "
 def object_tab(request: HttpRequest, content_type_id: int, pk: str, tab: str) -> HttpResponse:
     obj = _target(request, content_type_id, pk)
     ct = ContentType.objects.get_for_model(obj)
-    internal_visible = not permissions.is_external(request.user)
+    # Internal comments and field values are IT staff's: not for customer contacts, nor for
+    # employees (who see their own requests' public side only).
+    internal_visible = permissions.has_role(request.user, *permissions.STAFF)
     context: dict[str, Any] = {"object": obj, "content_type_id": ct.pk, "tab": tab}
     if tab in {"comments", "attachments"}:
         context["can_contribute"] = permissions.can(

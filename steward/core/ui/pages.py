@@ -40,11 +40,11 @@ def home(request: HttpRequest) -> HttpResponse:
                     "url": reverse(card.url_name) if card.url_name else None,
                 }
             )
-    chart = None
-    for make in dashboard_charts:
-        chart = make(request.user)
-        if chart:
-            break
+    made = [chart for chart in (make(request.user) for make in dashboard_charts) if chart]
+    charts = [
+        {**chart, "id": f"home-chart-{n}", "json_id": f"home-chart-{n}-data"}
+        for n, chart in enumerate(made, 1)
+    ]
     roles = permissions.roles_of(request.user)
     recent = []
     if permissions.can(request.user, "view", AuditEntry):
@@ -55,7 +55,7 @@ def home(request: HttpRequest) -> HttpResponse:
         {
             "title": _("Home"),
             "cards": cards,
-            "chart": chart,
+            "charts": charts,
             "recent": recent,
             "role_labels": [Role(r).label for r in sorted(roles)],
         },

@@ -26,6 +26,7 @@ from django.http import (
 )
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views import View
 
@@ -116,7 +117,7 @@ class ObjectListView(StewardView):
         page = Paginator(qs, self.paginate_by).get_page(request.GET.get("page"))
         meta = self.model._meta
         context = {
-            "title": self.title or meta.verbose_name_plural.capitalize(),
+            "title": self.title or capfirst(meta.verbose_name_plural),  # keeps "SLA"
             "page": page,
             "rows": [(obj, [c.value(obj) for c in self.columns]) for obj in page.object_list],
             "columns": self.columns,

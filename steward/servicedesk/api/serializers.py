@@ -79,7 +79,21 @@ class IdRelatedField(serializers.PrimaryKeyRelatedField):  # type: ignore[type-a
 
 
 class DeskSerializer(StrictSerializer):
+    """``Meta.internal_fields`` are for IT staff: hidden from customer contacts (the platform
+    does that) and from employees too, who see only their own tickets' public side."""
+
     serializer_related_field = IdRelatedField
+
+    def to_representation(self, instance: Any) -> Any:
+        data = super().to_representation(instance)
+        hidden = getattr(getattr(self, "Meta", None), "internal_fields", ())
+        request = self.context.get("request")
+        if hidden and request is not None and not permissions.has_role(
+            request.user, *permissions.STAFF
+        ):
+            for name in hidden:
+                data.pop(name, None)
+        return data
 
 
 class RestrictedChoicesMixin:

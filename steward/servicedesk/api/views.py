@@ -86,7 +86,8 @@ class TicketViewSet(StewardViewSet):
         data = dict(payload.validated_data)
         user = request.user
         if not is_staff(user):
-            refused = [n for n in ("team", "assignee", "is_major", "tags") if data.get(n)]
+            staff_only = ("team", "assignee", "is_major", "tags", "impact")
+            refused = [n for n in staff_only if data.get(n)]
             if refused:
                 raise exceptions.ValidationError({n: [_("Only agents set this.")] for n in refused})
             me = person_of(user)

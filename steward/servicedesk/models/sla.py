@@ -3,6 +3,8 @@ and the clocks that run on each ticket."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -170,7 +172,7 @@ class SLAPolicy(AuditedModel):
     def clean(self) -> None:
         from steward.servicedesk.models.tickets import DONE_STATUSES, Status
 
-        errors = {}
+        errors: dict[str, Any] = {}
         statuses = self.pause_statuses
         if not isinstance(statuses, list) or any(
             s not in Status.values or s in DONE_STATUSES for s in statuses

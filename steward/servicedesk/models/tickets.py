@@ -313,7 +313,7 @@ class Ticket(AuditedModel):
     search_text = models.TextField(editable=False, blank=True, default="")
     """Lower-cased reference, title and description: the portable full-text fallback."""
 
-    objects = TicketQuerySet.as_manager()
+    objects = TicketQuerySet.as_manager()  # type: ignore[misc]
 
     class Meta:
         ordering = ["-created_at", "-id"]

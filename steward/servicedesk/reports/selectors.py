@@ -1,9 +1,10 @@
 """Service-desk reports: every figure aggregated in the database (GROUP BY), portable between
 SQLite and PostgreSQL, through ``permissions.restrict``.
 
-Percentiles (median, p90) use the nearest-rank method computed by standard window functions
-(``ROW_NUMBER``/``COUNT`` over a partition) around the ORM's own query, so only two rows per
-group leave the database, whatever the number of tickets. Durations are wall-clock time from
+Percentiles (median, p90) use the nearest-rank method around the ORM's own query: on SQLite by
+standard window functions (``ROW_NUMBER``/``COUNT`` over a partition), on PostgreSQL by the
+ordered-set aggregate ``percentile_disc`` (the same value, several times faster), so only the
+figures leave the database, whatever the number of tickets. Durations are wall-clock time from
 creation (business-time figures are the SLA flags of the compliance report).
 """
 
@@ -202,6 +203,20 @@ def percentiles(
         f"FROM ({sql}) base) ranked WHERE {ranks}"
     )
     conn = connections[qs.db]
+    if conn.vendor == "postgresql":  # same nearest rank, by the ordered-set aggregate
+        discs = ", ".join(
+            f"percentile_disc({p / 100}) WITHIN GROUP (ORDER BY base._d)" for p in points
+        )
+        wrapped = f"SELECT base._g, COUNT(*), {discs} FROM ({sql}) base GROUP BY base._g"  # noqa: S608
+        with conn.cursor() as cursor:
+            cursor.execute(wrapped, params)
+            return {
+                g: {
+                    "n": n,
+                    **{f"p{p}": _seconds(v) or 0.0 for p, v in zip(points, vs, strict=True)},
+                }
+                for g, n, *vs in cursor.fetchall()
+            }
     result: dict[Any, dict[str, float | int]] = {}
     with conn.cursor() as cursor:
         cursor.execute(wrapped, params)

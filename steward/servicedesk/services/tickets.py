@@ -71,7 +71,7 @@ __all__ = [
 ]
 
 MAX_BULK = 500
-STAFF_ONLY_ON_CREATE = ("team", "assignee", "is_major", "tags")
+STAFF_ONLY_ON_CREATE = ("team", "assignee", "is_major", "tags", "impact")
 
 
 def _reference(ticket: Ticket) -> str:
@@ -117,9 +117,19 @@ def ticket_create(
             me = person_of(actor)
             if me is None or requester is None or requester.pk != me.pk:
                 raise PermissionDenied(_("You can only open tickets for yourself."))
-            given = {"team": team, "assignee": assignee, "is_major": is_major, "tags": tags}
+            # A requester says how urgent it is for them; the impact (and with it most of the
+            # priority) is the IT team's judgement.
+            given = {
+                "team": team,
+                "assignee": assignee,
+                "is_major": is_major,
+                "tags": tags,
+                "impact": impact is not None,
+            }
             if any(given[name] for name in STAFF_ONLY_ON_CREATE):
-                raise PermissionDenied(_("Only agents set the team, assignee, tags or major flag."))
+                raise PermissionDenied(
+                    _("Only agents set the team, assignee, impact, tags or major flag.")
+                )
     errors: dict[str, str] = {}
     if requester is None:
         errors["requester"] = _("Who is asking? A requester is required.")

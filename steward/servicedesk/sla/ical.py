@@ -78,6 +78,9 @@ def parse_holidays(data: bytes) -> ParsedHolidays:
                 % {"e": label}
             )
             continue
+        if start >= datetime.date.max - datetime.timedelta(days=MAX_DAYS_PER_EVENT):
+            parsed.errors.append(_("%(e)s: the date is out of range.") % {"e": label})
+            continue
         if end is None or isinstance(end, datetime.datetime) or end <= start:
             end = start + datetime.timedelta(days=1)
         days = (end - start).days
@@ -92,7 +95,7 @@ def parse_holidays(data: bytes) -> ParsedHolidays:
                 _("%(e)s: repeats (RRULE); only the dates listed in the file are imported.")
                 % {"e": label}
             )
-        name = str(event.get("SUMMARY", "") or "").strip() or _("Holiday")
+        name = str(event.get("SUMMARY", "") or "").replace("\x00", "").strip() or _("Holiday")
         for offset in range(days):
             parsed.days.append((start + datetime.timedelta(days=offset), name[:150]))
     return parsed

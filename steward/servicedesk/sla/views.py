@@ -31,6 +31,16 @@ from steward.servicedesk.sla.ical import MAX_BYTES, MalformedCalendar
 P = "servicedesk:"
 
 
+class StatusesColumn(Column):
+    """A list of ticket status codes, shown by their labels ("Pending", not ``['pending']``)."""
+
+    def value(self, obj: Any) -> Any:
+        from steward.servicedesk.models import Status
+
+        labels = dict(Status.choices)
+        return ", ".join(str(labels.get(code, code)) for code in super().value(obj) or ()) or None
+
+
 class BusinessCalendarList(ObjectListView):
     model, url_prefix = BusinessCalendar, P + "businesscalendar"
     filterset_class = filtersets.BusinessCalendarFilterSet
@@ -181,7 +191,7 @@ class SLAPolicyDetail(ObjectDetailView):
         Column("service", _("For service")),
         Column("team", _("For team (OLA)")),
         Column("calendar", _("Business calendar")),
-        Column("pause_statuses", _("Paused while")),
+        StatusesColumn("pause_statuses", _("Paused while")),
         Column("warning_percent", _("Warn at (%)")),
     ]
 

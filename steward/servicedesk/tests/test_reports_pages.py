@@ -144,3 +144,12 @@ def test_home_dashboard_chart_shows_open_tickets_by_priority(world):
     assert chart["data"]["labels"] == ["P2 High", "P4 Low"]
     assert chart["data"]["datasets"][0]["data"] == [1, 2]
     assert open_tickets_by_priority_chart(world["users"][Role.EMPLOYEE]) is None
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31"])
+def test_dates_at_the_ends_of_the_calendar_answer_400_not_500(world, api, day):
+    user = world["users"][Role.AGENT]
+    for field in ("date_from", "date_to"):
+        response = api(user).get("/api/servicedesk/reports/backlog/", {field: day})
+        assert response.status_code == 400
+        assert field in response.json()["errors"]

@@ -37,7 +37,12 @@ def register() -> None:
         desk, _("Tickets"), "servicedesk:ticket_list", model=m.TicketLink, section_order=20
     )
     registry.register_menu(
-        desk, _("New ticket"), "servicedesk:ticket_add", model=m.TimeEntry, section_order=20
+        desk,
+        _("New ticket"),
+        "servicedesk:ticket_add",
+        model=m.Ticket,
+        action="work",  # what ticket_new checks; asset managers view tickets but do not work them
+        section_order=20,
     )
     settings = _("Service desk settings")
     for label, url_name, model in (
