@@ -18,6 +18,7 @@ from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
 from steward.catalogue.models import FieldType, ItemField
+from steward.core.validation import is_id
 
 MAX_TEXT = 5000
 
@@ -33,6 +34,14 @@ def _empty(value: Any) -> bool:
         or value == []
         or (isinstance(value, str) and not value.strip())
     )
+
+
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, list):
+        return any(_has_nul(v) for v in value)
+    return False
 
 
 def _text(field: ItemField, value: Any) -> str:
@@ -149,11 +158,14 @@ def clean_answers(
                 errors[field.name] = [_("This field is required.")]
             continue
         try:
+            if _has_nul(value):
+                # PostgreSQL cannot store NUL in text or JSON: refuse it as any bad input.
+                raise ValidationError(_("Null characters are not allowed."))
             if field.type == FieldType.PERSON:
                 if isinstance(value, bool) or not isinstance(value, (int, str)):
                     raise ValidationError(_("Choose a person."))
-                if isinstance(value, str) and not value.strip().isdigit():
-                    raise ValidationError(_("Choose a person."))
+                if isinstance(value, str) and not is_id(value.strip()):
+                    raise ValidationError(_("Choose a person."))  # "²" is a digit, no int
                 pk = int(value)
                 if not 0 < pk < 2**63 or not person_visible(pk):
                     raise ValidationError(_("No such person."))

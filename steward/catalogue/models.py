@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from steward.core.models import AuditedModel
+from steward.core.validation import contains_nul
 
 
 class Audience(models.TextChoices):
@@ -198,6 +199,8 @@ class CatalogueItem(AuditedModel):
         if not isinstance(self.approval_stages, list):
             # Empty values (null, "") skip the field's validators: refuse them here.
             raise ValidationError({"approval_stages": _("Give a list of stages.")})
+        if contains_nul(self.approval_stages):
+            raise ValidationError({"approval_stages": _("Null characters are not allowed.")})
         stages = self.approval_stages
         try:
             validate_stage_specs(stages)
@@ -274,6 +277,8 @@ class ItemField(AuditedModel):
             raise ValidationError({"name": _("This name is reserved; choose another.")})
         if not isinstance(self.choices, list):
             raise ValidationError({"choices": _("Give a list of texts (empty: no choices).")})
+        if contains_nul(self.choices):
+            raise ValidationError({"choices": _("Null characters are not allowed.")})
         if self.type in CHOICE_TYPES:
             if (
                 not isinstance(self.choices, list)

@@ -37,6 +37,7 @@ def item_list(*, user: Any, q: str = "", category: Any = None) -> QuerySet[Catal
         ),
         user,
     )
+    q = q.replace("\x00", "")  # PostgreSQL takes no NUL, not even in a search term
     if q.strip():
         words = q.strip()[:100]
         qs = qs.filter(

@@ -38,6 +38,7 @@ from steward.servicedesk.models import (
     Service,
     ServiceStatus,
     Status,
+    SurveyResponse,
     TeamSetting,
     Ticket,
     TicketEntry,
@@ -137,13 +138,21 @@ class SearchFilterSet(DeskFilterSet):
 
 class TicketFilterSet(DeskFilterSet):
     q = django_filters.CharFilter(method="filter_q", label=_("Search"), max_length=200)
-    kind = django_filters.ChoiceFilter(choices=TicketKind.choices, label=_("Kind"))
-    status = django_filters.MultipleChoiceFilter(choices=Status.choices, label=_("Status"))
+    kind = django_filters.ChoiceFilter(
+        choices=TicketKind.choices, empty_label=_("Any"), label=_("Kind")
+    )
+    # distinct=False: these are columns of the ticket itself, so several values cannot
+    # repeat a row; django-filter's default DISTINCT made the queue sort a million rows.
+    status = django_filters.MultipleChoiceFilter(
+        choices=Status.choices, distinct=False, label=_("Status")
+    )
     open = django_filters.BooleanFilter(method="filter_open", label=_("Open"))
     priority = django_filters.TypedMultipleChoiceFilter(
-        choices=Priority.choices, coerce=int, label=_("Priority")
+        choices=Priority.choices, coerce=int, distinct=False, label=_("Priority")
     )
-    team = IdModelMultipleChoiceFilter(queryset=Team.objects.all(), label=_("Assignment group"))
+    team = IdModelMultipleChoiceFilter(
+        queryset=Team.objects.all(), distinct=False, label=_("Assignment group")
+    )
     assignee = IdModelChoiceFilter(
         queryset=Person.objects.all(), widget=LookupSelect(Person), label=_("Assignee")
     )
@@ -152,15 +161,24 @@ class TicketFilterSet(DeskFilterSet):
     unassigned = django_filters.BooleanFilter(
         field_name="assignee", lookup_expr="isnull", label=_("Unassigned")
     )
-    organisation = IdModelChoiceFilter(queryset=Organisation.objects.all(), label=_("Organisation"))
+    organisation = IdModelChoiceFilter(
+        queryset=Organisation.objects.all(), empty_label=_("Any"), label=_("Organisation")
+    )
     requester = IdModelChoiceFilter(
         queryset=Person.objects.all(), widget=LookupSelect(Person), label=_("Requester")
     )
     category = IdModelChoiceFilter(
-        queryset=Category.objects.all(), method="filter_category", label=_("Category")
+        queryset=Category.objects.select_related("parent"),
+        method="filter_category",
+        empty_label=_("Any"),
+        label=_("Category"),
     )
-    service = IdModelChoiceFilter(queryset=Service.objects.all(), label=_("Service"))
-    channel = django_filters.ChoiceFilter(choices=Channel.choices, label=_("Channel"))
+    service = IdModelChoiceFilter(
+        queryset=Service.objects.all(), empty_label=_("Any"), label=_("Service")
+    )
+    channel = django_filters.ChoiceFilter(
+        choices=Channel.choices, empty_label=_("Any"), label=_("Channel")
+    )
     is_major = django_filters.BooleanFilter(label=_("Major incident"))
     breached = django_filters.BooleanFilter(method="filter_breached", label=_("SLA breached"))
     breaching_within = django_filters.NumberFilter(
@@ -373,3 +391,15 @@ class SavedQueueFilterSet(SearchFilterSet):
     class Meta:
         model = SavedQueue
         fields = ["q"]
+
+
+class SurveyResponseFilterSet(DeskFilterSet):
+    ticket = IdFilter(field_name="ticket_id", label=_("Ticket"))
+    rating = django_filters.NumberFilter(label=_("Rating"))
+    answered = django_filters.BooleanFilter(
+        field_name="answered_at", lookup_expr="isnull", exclude=True, label=_("Answered")
+    )
+
+    class Meta:
+        model = SurveyResponse
+        fields = ["ticket", "rating", "answered"]

@@ -24,6 +24,7 @@ LIST_RELATED = (
     "requester",
     "organisation",
     "category",
+    "category__parent",  # Category.__str__ shows "Parent / Child"
     "service",
     "team",
     "assignee",

@@ -14,7 +14,7 @@ from steward.core.permissions import Role
 pytestmark = pytest.mark.django_db
 
 HOSTILE = [None, True, -1, 2**64, 1e308, "NaN", "Infinity", "", "a\x00b", "x" * 6000, [], ["a"],
-           {}, {"a": "b"}, "9999-99-99", "2026-W01-1"]  # fmt: skip
+           {}, {"a": "b"}, "9999-99-99", "2026-W01-1", "²", " 7 ", ["a\x00"]]  # fmt: skip
 
 
 def _client(cat) -> APIClient:
@@ -25,7 +25,9 @@ def _client(cat) -> APIClient:
 
 def _request(client, item, body):
     return client.post(
-        f"/api/catalogue/items/{item.pk}/request/", json.dumps(body), content_type="application/json"
+        f"/api/catalogue/items/{item.pk}/request/",
+        json.dumps(body),
+        content_type="application/json",
     )
 
 
@@ -53,3 +55,23 @@ def test_a_nul_byte_in_a_text_answer_is_a_field_error_and_nothing_is_stored(cat)
     assert response.status_code == 400
     assert "why" in response.json()["errors"]
     assert not RequestedItem.objects.exists()
+
+
+def test_nul_bytes_in_form_choices_or_approval_stages_are_field_errors(cat):
+    client = APIClient(raise_request_exception=False)
+    client.force_authenticate(cat["users"][Role.ADMIN])
+    item = cat["vpn"]
+    response = client.post(
+        "/api/catalogue/fields/",
+        {"item": item.pk, "name": "size", "label": "Size", "type": "choice", "choices": ["S\x00"]},
+        format="json",
+    )
+    assert response.status_code == 400 and "choices" in response.json()["errors"]
+    response = client.patch(
+        f"/api/catalogue/items/{item.pk}/",
+        {"approval_stages": [{"kind": "manager", "name": "Boss\x00"}]},
+        format="json",
+    )
+    assert response.status_code == 400 and "approval_stages" in response.json()["errors"]
+    item.refresh_from_db()
+    assert item.approval_stages == []

@@ -6,6 +6,7 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from steward.core import permissions
 from steward.core.api.serializers import StrictSerializer
 from steward.knowledge.models import (
     Article,
@@ -59,6 +60,16 @@ class ArticleSerializer(StrictSerializer):
         ]
         read_only_fields = ["status", "source_ticket"]
         internal_fields = ("owner", "reviewer", "submitted_by", "source_ticket", "custom_fields")
+
+    def to_representation(self, instance: Any) -> Any:
+        """The internal fields are IT staff's: hidden from employees as well as customers
+        (the source ticket is someone's request)."""
+        data = super().to_representation(instance)
+        request = self.context.get("request")
+        if request is not None and not permissions.has_role(request.user, *permissions.STAFF):
+            for name in self.Meta.internal_fields:
+                data.pop(name, None)
+        return data
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_category_name(self, obj: Article) -> str | None:

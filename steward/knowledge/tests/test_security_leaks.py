@@ -77,3 +77,21 @@ def test_linking_an_article_to_a_missing_ticket_answers_400(kb, arts, api):
         format="json",
     )
     assert r.status_code == 400, r.content
+
+
+def test_internal_article_fields_are_hidden_from_employees(kb, arts, api):
+    from steward.org.models import Person
+    from steward.servicedesk import services as desk
+
+    employee = kb["users"][Role.EMPLOYEE]
+    ticket = desk.ticket_create(
+        actor=None,
+        requester=Person.objects.create(first_name="X", last_name="Y", organisation=kb["internal"]),
+        title="t",
+    )
+    Article.objects.filter(pk=arts["employees"].pk).update(source_ticket=ticket)
+    data = api(employee).get(f"/api/knowledge/articles/{arts['employees'].pk}/").json()
+    for name in ("source_ticket", "owner", "reviewer", "submitted_by"):
+        assert name not in data
+    staff = api(kb["users"][Role.AGENT]).get(f"/api/knowledge/articles/{arts['employees'].pk}/")
+    assert staff.json()["source_ticket"] == ticket.pk

@@ -18,6 +18,7 @@ from steward.core.validation import is_id
 from steward.servicedesk.models import (
     Channel,
     PendingReason,
+    SurveyResponse,
     Ticket,
     TicketEntry,
     TicketLink,
@@ -88,8 +89,10 @@ class DeskSerializer(StrictSerializer):
         data = super().to_representation(instance)
         hidden = getattr(getattr(self, "Meta", None), "internal_fields", ())
         request = self.context.get("request")
-        if hidden and request is not None and not permissions.has_role(
-            request.user, *permissions.STAFF
+        if (
+            hidden
+            and request is not None
+            and not permissions.has_role(request.user, *permissions.STAFF)
         ):
             for name in hidden:
                 data.pop(name, None)
@@ -377,3 +380,12 @@ class TimeEntrySerializer(RestrictedChoicesMixin, DeskSerializer):
         fields = ["id", "ticket", "person", "person_name", "minutes", "date", "note", "created_at"]
         read_only_fields = ["id", "person", "created_at"]
         extra_kwargs = {"date": {"required": False}}
+
+
+class SurveyResponseSerializer(DeskSerializer):
+    """A satisfaction answer; the token that answers it is never shown."""
+
+    class Meta:
+        model = SurveyResponse
+        fields = ["id", "ticket", "rating", "comment", "sent_at", "answered_at"]
+        read_only_fields = fields

@@ -18,6 +18,7 @@ router.register("team-settings", views.TeamSettingViewSet)
 router.register("organisation-settings", views.OrganisationSettingViewSet)
 router.register("canned-responses", views.CannedResponseViewSet)
 router.register("saved-queues", views.SavedQueueViewSet)
+router.register("survey-responses", views.SurveyResponseViewSet)
 urlpatterns = router.urls
 urlpatterns += report_api_urls  # /api/servicedesk/reports/<name>/ (reports area)
 urlpatterns += sla_api_urls  # calendars, policies, clocks (sla area)

@@ -30,6 +30,7 @@ from steward.servicedesk.models import (
     RoutingRule,
     SavedQueue,
     Service,
+    SurveyResponse,
     TeamSetting,
     Ticket,
     TicketEntry,
@@ -253,6 +254,16 @@ class TicketEntryViewSet(StewardViewSet):
     filterset_class = filtersets.TicketEntryFilterSet
     list_select_related = ("author",)
     ordering_fields = ["created_at", "id"]
+
+
+class SurveyResponseViewSet(StewardViewSet):
+    """Satisfaction answers (read-only: requesters answer through the survey link)."""
+
+    http_method_names = READ_ONLY
+    queryset = SurveyResponse.objects.all()
+    serializer_class = s.SurveyResponseSerializer
+    filterset_class = filtersets.SurveyResponseFilterSet
+    ordering_fields = ["sent_at", "answered_at", "rating"]
 
 
 class TicketLinkViewSet(StewardViewSet):

@@ -17,7 +17,7 @@ from steward.servicedesk.tests import tickets_world as w
 pytestmark = pytest.mark.django_db
 desk = w.desk  # fixture
 TITLES = [
-    "=HYPERLINK(\"http://evil.example\",\"x\")",
+    '=HYPERLINK("http://evil.example","x")',
     "+1+cmd|' /C calc'!A0",
     "-2+3",
     "@SUM(A1:A2)",

@@ -11,7 +11,7 @@ from steward.core.permissions import Role
 from steward.org.models import Person
 from steward.servicedesk import services
 from steward.servicedesk.models import Status, Ticket
-from steward.servicedesk.tests.mail_world import desk_fixture, deliver, eml  # noqa: F401
+from steward.servicedesk.tests.mail_world import deliver, desk_fixture, eml  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 

@@ -197,7 +197,8 @@ def test_agent_link_to_missing_ticket_answers_400(api, world):
     c = api(world["users"][Role.AGENT])
     t = world["acme_t"]
     r = c.post(
-        f"/api/servicedesk/tickets/{t.pk}/link/", {"target": 999999, "kind": "relates"},
+        f"/api/servicedesk/tickets/{t.pk}/link/",
+        {"target": 999999, "kind": "relates"},
         format="json",
     )
     assert r.status_code == 400
@@ -235,8 +236,9 @@ def test_audit_row_records_actor_and_origin_of_api_change(api, world):
     r = api(agent).patch(f"/api/servicedesk/tickets/{t.pk}/", {"title": "Renamed"}, format="json")
     assert r.status_code == 200
     row = (
-        AuditEntry.objects.filter(content_type=ContentType.objects.get_for_model(Ticket),
-                                  object_id=str(t.pk))
+        AuditEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(Ticket), object_id=str(t.pk)
+        )
         .order_by("-pk")
         .first()
     )
@@ -320,7 +322,8 @@ def test_customer_cannot_reply_as_internal_note(api, world):
     c = api(world["users"]["acme_contact"])
     t = world["acme_t"]
     r = c.post(
-        f"/api/servicedesk/tickets/{t.pk}/reply/", {"body": "sneaky", "kind": "note"},
+        f"/api/servicedesk/tickets/{t.pk}/reply/",
+        {"body": "sneaky", "kind": "note"},
         format="json",
     )
     assert r.status_code in (400, 403)
@@ -330,8 +333,9 @@ def test_customer_cannot_reply_as_internal_note(api, world):
 def test_customer_cannot_create_ticket_via_page_with_foreign_service(client, world):
     hidden = Service.objects.create(name="Internal only", is_public=False)
     client.force_login(world["users"]["acme_contact"])
-    r = client.post("/portal/report/", {"title": "x", "description": "y", "service": hidden.pk,
-                                        "urgency": 2})
+    r = client.post(
+        "/portal/report/", {"title": "x", "description": "y", "service": hidden.pk, "urgency": 2}
+    )
     assert r.status_code in (200, 400)
     assert not Ticket.objects.filter(service=hidden).exists()
 
@@ -363,7 +367,9 @@ def test_customer_cannot_post_to_another_organisations_ticket_pages(client, worl
 def test_employee_cannot_move_another_employees_ticket(client, api, world):
     client.force_login(world["users"][Role.EMPLOYEE])
     o = world["other_t"]
-    assert client.post(f"/portal/tickets/{o.pk}/status/", {"status": "cancelled"}).status_code == 404
+    assert (
+        client.post(f"/portal/tickets/{o.pk}/status/", {"status": "cancelled"}).status_code == 404
+    )
     r = api(world["users"][Role.EMPLOYEE]).post(
         f"/api/servicedesk/tickets/{o.pk}/transition/", {"status": "cancelled"}, format="json"
     )
@@ -381,7 +387,9 @@ def test_employee_search_never_finds_another_employees_ticket(api, client, world
     client.force_login(world["users"][Role.EMPLOYEE])
     ref = world["other_t"].reference.encode()
     assert ref not in client.get("/search/", {"q": "laptop"}).content
-    assert ref not in api(world["users"][Role.EMPLOYEE]).get("/api/search/", {"q": "laptop"}).content
+    assert (
+        ref not in api(world["users"][Role.EMPLOYEE]).get("/api/search/", {"q": "laptop"}).content
+    )
     r = client.get(f"/lookup/{_ct(Ticket)}/", {"lookup": "laptop"})
     assert ref not in r.content
 
@@ -447,7 +455,9 @@ def test_watcher_who_can_no_longer_see_ticket_gets_no_mail_or_notice(world, monk
     agent = world["users"][Role.AGENT]
     # misfiled: the agent moves the ticket to Globex and its contact
     t = desk.ticket_update(
-        ticket=t, actor=agent, data={"organisation": world["globex"], "requester": world["globex_p"]}
+        ticket=t,
+        actor=agent,
+        data={"organisation": world["globex"], "requester": world["globex_p"]},
     )
     _to, cc = mailout.recipients(t, mailout.RESOLVED, None)
     assert contact.email not in cc
@@ -460,8 +470,9 @@ def test_watcher_who_can_no_longer_see_ticket_gets_no_mail_or_notice(world, monk
 @pytest.mark.parametrize("who", ["acme_contact", Role.EMPLOYEE])
 def test_requester_sets_urgency_but_not_impact_so_cannot_raise_own_priority(api, world, who):
     c = api(world["users"][who])
-    r = c.post("/api/servicedesk/tickets/", {"title": "t", "impact": 1, "urgency": 1},
-               format="json")
+    r = c.post(
+        "/api/servicedesk/tickets/", {"title": "t", "impact": 1, "urgency": 1}, format="json"
+    )
     assert r.status_code == 400 and "impact" in r.json()["errors"]
     r = c.post("/api/servicedesk/tickets/", {"title": "t", "urgency": 1}, format="json")
     assert r.status_code == 201

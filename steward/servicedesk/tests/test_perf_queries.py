@@ -1,0 +1,95 @@
+"""Query-count pins of the service desk's hot paths (bench/servicedesk): the agent queue (API
+and page) stays constant whatever the rows' categories, the common queue filters run no
+SELECT DISTINCT, and opening a ticket through the API keeps to its query budget."""
+
+import json
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from steward.core.permissions import Role
+from steward.core.testing import query_budget
+from steward.servicedesk.models import Category, Ticket
+from steward.servicedesk.tests import tickets_world as w
+
+pytestmark = pytest.mark.django_db
+desk = w.desk  # fixture
+API = "/api/servicedesk/tickets/"
+PAGE = reverse("servicedesk:ticket_list")
+QUEUE = {"status": ["new", "assigned", "in_progress"]}
+
+
+def _subcategory_tickets(desk, n, start=0):
+    """``n`` tickets of the network team, each in its own subcategory (whose name reads the
+    parent: ``Hardware / Printer 3``)."""
+    for i in range(start, start + n):
+        sub = Category.objects.create(name=f"Printer {i}", parent=desk["hardware"])
+        w.new_ticket(desk, title=f"T{i}", category=sub, team=desk["network"])
+
+
+def _queries(client, url, params):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url, params)
+    assert response.status_code == 200, response.content[:500]
+    return ctx.captured_queries, response
+
+
+def test_api_queue_queries_do_not_grow_with_subcategorised_rows(api, desk):
+    client = api(desk["users"][Role.AGENT])
+    params = {**QUEUE, "team": desk["network"].pk, "ordering": "-priority"}
+    _subcategory_tickets(desk, 3)
+    few, response = _queries(client, API, params)
+    assert len(response.json()["results"]) == 3
+    _subcategory_tickets(desk, 30, start=3)
+    many, response = _queries(client, API, params)
+    rows = response.json()["results"]
+    assert len(rows) == 33
+    assert len(many) == len(few)
+    names = {r["category_name"] for r in rows}
+    assert names >= {"Hardware / Printer 0", "Hardware / Printer 32"}
+
+
+def test_api_queue_filters_on_ticket_columns_run_no_distinct(api, desk):
+    client = api(desk["users"][Role.AGENT])
+    _subcategory_tickets(desk, 2)
+    params = {**QUEUE, "team": desk["network"].pk, "priority": [1, 2, 3, 4, 5]}
+    queries, response = _queries(client, API, {**params, "ordering": "-priority"})
+    assert len(response.json()["results"]) == 2
+    tickets = [q["sql"] for q in queries if 'FROM "servicedesk_ticket"' in q["sql"]]
+    assert tickets and not any("DISTINCT" in sql for sql in tickets)
+
+
+def test_page_queue_queries_do_not_grow_and_count_without_distinct(client, desk):
+    client.force_login(desk["users"][Role.AGENT])
+    params = {**QUEUE, "team": desk["network"].pk, "sort": "-priority"}
+    _subcategory_tickets(desk, 3)
+    few, response = _queries(client, PAGE, params)
+    assert len(response.context["rows"]) == 3
+    _subcategory_tickets(desk, 30, start=3)
+    many, response = _queries(client, PAGE, params)
+    assert len(response.context["rows"]) == 33
+    assert len(many) == len(few)
+    tickets = [q["sql"] for q in many if 'FROM "servicedesk_ticket"' in q["sql"]]
+    assert tickets and not any("DISTINCT" in sql for sql in tickets)
+
+
+def test_unassigned_queue_joins_team_members_and_still_lists_each_ticket_once(client, desk):
+    """The one queue that joins a to-many relation keeps its DISTINCT."""
+    w.new_ticket(desk, title="Nobody yet", team=desk["network"])
+    client.force_login(desk["users"][Role.AGENT])
+    response = client.get(PAGE, {"queue": "unassigned"})
+    refs = [t.reference for t, _ in response.context["rows"]]
+    assert len(refs) == len(set(refs)) == 1
+
+
+def test_ticket_create_through_the_api_keeps_its_query_budget(api, desk):
+    client = api(desk["users"][Role.AGENT])
+    sub = Category.objects.create(name="Printer", parent=desk["hardware"])
+    body = {"title": "Printer jams", "requester": desk["employee"].pk, "category": sub.pk}
+    client.post(API, json.dumps(body), content_type="application/json")  # warm caches
+    with query_budget(40):
+        response = client.post(API, json.dumps(body), content_type="application/json")
+    assert response.status_code == 201, response.content
+    assert Ticket.objects.filter(reference=response.json()["reference"]).exists()
