@@ -21,7 +21,7 @@ class Hit:
 
 
 def search(*, user: Any, query: str, per_model: int = 10) -> list[Hit]:
-    terms = [t for t in query.split() if t][:5]
+    terms = [t for t in query.replace("\x00", " ").split() if t][:5]  # PostgreSQL: no NUL
     if not terms or len(query) > 200:
         return []
     hits: list[Hit] = []

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from steward.core import permissions
 from steward.core.registry import search_entries
+from steward.core.validation import is_id
 
 LIMIT = 20
 
@@ -35,8 +36,9 @@ class LookupSelect(forms.Select):
         chosen = [v for v in value if v not in (None, "")]
         queryset = getattr(self.choices, "queryset", None)
         options = [] if self.allow_multiple_selected else [("", "—")]
-        if queryset is not None and chosen:
-            options += [(str(obj.pk), str(obj)) for obj in queryset.filter(pk__in=chosen)]
+        ids = [v for v in chosen if is_id(v)]  # ?manager=² or %00 from a URL: no lookup
+        if queryset is not None and ids:
+            options += [(str(obj.pk), str(obj)) for obj in queryset.filter(pk__in=ids)]
         groups = []
         for index, (option_value, label) in enumerate(options):
             selected = option_value in {str(v) for v in chosen}
@@ -70,7 +72,7 @@ def lookup_options(request: HttpRequest, content_type_id: int) -> HttpResponse:
     entry = next((e for e in search_entries if e.model is model), None)
     if model is None or entry is None:
         raise Http404
-    term = request.GET.get("lookup", "").strip()[:100]
+    term = request.GET.get("lookup", "").replace("\x00", " ").strip()[:100]
     rows = permissions.restrict(model._default_manager.all(), request.user, "view")
     for word in term.split()[:4]:
         condition = Q()

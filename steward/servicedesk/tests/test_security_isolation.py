@@ -498,3 +498,16 @@ def test_requesters_never_read_the_audit_log_of_tickets(api, client, world, who)
     assert client.get(f"/audit/{row.pk}/").status_code in (403, 404)
     body = client.get("/audit/").content
     assert world["globex_t"].reference.encode() not in body
+
+
+def test_survey_responses_api_never_shows_another_organisation_or_a_token(api, world):
+    from steward.servicedesk.models import SurveyResponse
+
+    mine = SurveyResponse.objects.create(ticket=world["acme_t"], token="tok-acme-" + "a" * 30)
+    theirs = SurveyResponse.objects.create(ticket=world["globex_t"], token="tok-glx-" + "b" * 30)
+    c = api(world["users"]["acme_contact"])
+    r = c.get("/api/servicedesk/survey-responses/")
+    assert r.status_code == 200
+    assert {row["id"] for row in r.json()["results"]} <= {mine.pk}
+    assert theirs.token.encode() not in r.content and mine.token.encode() not in r.content
+    assert c.get(f"/api/servicedesk/survey-responses/{theirs.pk}/").status_code == 404
