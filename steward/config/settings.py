@@ -243,6 +243,14 @@ SPECTACULAR_SETTINGS = {
         "steward.core.api.schema.add_error_responses",
     ],
     "SWAGGER_UI_DIST": "SIDECAR",
+    # Choice sets shared by several fields get one stable name each.
+    "ENUM_NAME_OVERRIDES": {
+        "TicketStatusEnum": "steward.servicedesk.models.tickets.Status",
+        "TicketKindEnum": "steward.servicedesk.models.tickets.TicketKind",
+        "TicketLinkKindEnum": "steward.servicedesk.models.tickets.TicketLinkKind",
+        "TicketChannelEnum": "steward.servicedesk.models.tickets.Channel",
+        "TicketPriorityEnum": "steward.servicedesk.models.tickets.Priority",
+    },
 }
 
 LOGGING = {
