@@ -25,5 +25,7 @@ def _search_index(sender, using="default", **kwargs):  # type: ignore[no-untyped
     from steward.knowledge import fts
 
     connection = connections[using]
+    if connection.vendor != "sqlite":
+        return  # PostgreSQL keeps its index through schema changes; the migration made it
     if "knowledge_article" in connection.introspection.table_names():
         fts.install(connection)
