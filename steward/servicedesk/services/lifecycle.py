@@ -69,10 +69,14 @@ def status_label(ticket: Ticket) -> str:
     return label
 
 
-def event_entry(ticket: Ticket, actor: Any, body: str) -> TicketEntry:
-    """A system line in the ticket's timeline ("Assigned to Network")."""
+def event_entry(ticket: Ticket, actor: Any, body: str, *, internal: bool = False) -> TicketEntry:
+    """A system line in the ticket's timeline ("Assigned to Network"); ``internal`` ones
+    (naming staff configuration, such as routing rules) are notes requesters never see."""
     entry = TicketEntry(
-        ticket=ticket, kind=EntryKind.EVENT, author=person_of(actor), body=body[:100_000]
+        ticket=ticket,
+        kind=EntryKind.NOTE if internal else EntryKind.EVENT,
+        author=person_of(actor),
+        body=body[:100_000],
     )
     entry.save()
     return entry

@@ -214,6 +214,7 @@ def ticket_create(
             ticket,
             None,
             _("Routed to %(t)s by rule “%(r)s”") % {"t": ticket.team, "r": routed.rule.name},
+            internal=True,
         )
     if ticket.assignee is not None:
         event_entry(ticket, None, _("Assigned to %(p)s") % {"p": ticket.assignee})
