@@ -130,11 +130,13 @@ def watch_toggle(*, obj: models.Model, user: Any) -> bool:
 
 @transaction.atomic
 def tag_set(*, obj: models.Model, names: list[str], actor: Any) -> list[Tag]:
-    """Replaces the object's tags; unknown names become new tags (matched by name, any case)."""
+    """Replaces the object's tags; unknown names become new tags (matched by name, any case).
+    ``actor=None`` is the system acting (inbound mail, monitoring): no permission check."""
     from django.db.models import Q
     from django.utils.text import slugify
 
-    permissions.ensure(actor, "change", obj)
+    if actor is not None:
+        permissions.ensure(actor, "change", obj)
     wanted: list[Tag] = []
     unique = {n.strip()[:64].casefold(): n.strip()[:64] for n in names if n.strip()}
     for name in unique.values():

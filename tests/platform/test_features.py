@@ -165,3 +165,15 @@ def test_tag_names_differing_only_in_case_are_one_tag(org_world):
     tags = features.tag_set(obj=person, names=["vpn", "VPN", " Vpn "], actor=admin)
     assert len(tags) == 1
     assert [t.name.lower() for t in features.tags_of(person)] == ["vpn"]
+
+
+def test_the_system_tags_without_a_login_and_a_person_without_rights_cannot(org_world, make_user):
+    from django.core.exceptions import PermissionDenied
+
+    person = Person.objects.first()
+    assert [t.name for t in features.tag_set(obj=person, names=["Imported"], actor=None)] == [
+        "Imported"
+    ]
+    with pytest.raises(PermissionDenied):
+        features.tag_set(obj=person, names=["x"], actor=make_user(Role.EMPLOYEE))
+    assert [t.name for t in features.tags_of(person)] == ["Imported"]
