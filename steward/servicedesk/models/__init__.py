@@ -1,6 +1,19 @@
 """Service desk: tickets (incidents and service requests), their SLA/OLA clocks, routing,
 business services for the status page, and satisfaction surveys."""
 
+from steward.servicedesk.models.config import (
+    AssignmentMethod,
+    CannedResponse,
+    Category,
+    CustomerVisibility,
+    OrganisationSetting,
+    PriorityRule,
+    RoutingRule,
+    SavedQueue,
+    Service,
+    ServiceStatus,
+    TeamSetting,
+)
 from steward.servicedesk.models.sla import (
     BusinessCalendar,
     EscalationAction,
@@ -14,24 +27,13 @@ from steward.servicedesk.models.sla import (
     WorkingHours,
 )
 from steward.servicedesk.models.tickets import (
-    AssignmentMethod,
-    CannedResponse,
-    Category,
     Channel,
-    CustomerVisibility,
     EntryKind,
     Impact,
-    OrganisationSetting,
     PendingReason,
     Priority,
-    PriorityRule,
-    RoutingRule,
-    SavedQueue,
-    Service,
-    ServiceStatus,
     Status,
     SurveyResponse,
-    TeamSetting,
     Ticket,
     TicketEntry,
     TicketKind,
