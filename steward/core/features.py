@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import hashlib
-from typing import Any
+from typing import Any, TypeVar
 
 import filetype
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models, transaction
 from django.utils.text import get_valid_filename
@@ -26,16 +26,37 @@ BLOCKED_TYPES = {
 }
 
 
+CommentOrAttachment = TypeVar("CommentOrAttachment", Comment, Attachment)
+
+
 def _link(obj: models.Model) -> dict[str, Any]:
     return {"content_type": ContentType.objects.get_for_model(obj), "object_id": str(obj.pk)}
 
 
-def comments_for(obj: models.Model) -> models.QuerySet[Comment]:
-    return Comment.objects.filter(**_link(obj))
+def sees_internal(user: Any) -> bool:
+    """Internal comments and files are IT staff's: not for customer contacts, nor for
+    employees (who see their own requests' public side only)."""
+    return permissions.has_role(user, *permissions.STAFF)
 
 
-def attachments_for(obj: models.Model) -> models.QuerySet[Attachment]:
-    return Attachment.objects.filter(**_link(obj)).select_related("uploaded_by")
+def visible_to(
+    qs: models.QuerySet[CommentOrAttachment], user: Any
+) -> models.QuerySet[CommentOrAttachment]:
+    """The one rule for internal comments and attachments, wherever they are shown or
+    downloaded (detail tabs, portal, API). ``user=None`` is the system: it sees all."""
+    return qs if user is None or sees_internal(user) else qs.filter(internal=False)
+
+
+def comments_for(obj: models.Model, user: Any) -> models.QuerySet[Comment]:
+    """The object's comments as ``user`` may see them (``None``: the system, all)."""
+    return visible_to(Comment.objects.filter(**_link(obj)), user)
+
+
+def attachments_for(obj: models.Model, user: Any) -> models.QuerySet[Attachment]:
+    """The object's attachments as ``user`` may see them (``None``: the system, all)."""
+    return visible_to(Attachment.objects.filter(**_link(obj)), user).select_related(
+        "uploaded_by"
+    )
 
 
 def watchers_of(obj: models.Model) -> list[Watch]:
@@ -79,12 +100,17 @@ def sniff(head: bytes) -> str:
 
 
 @transaction.atomic
-def attachment_add(*, obj: models.Model, upload: UploadedFile, user: Any) -> Attachment:
+def attachment_add(
+    *, obj: models.Model, upload: UploadedFile, user: Any, internal: bool = False
+) -> Attachment:
     """Stores the file in the data folder. Its type comes from its bytes, never from the
-    client's claim; executables and files over the limit are refused. ``user=None`` is the
-    system acting (inbound mail): no permission check, no uploader."""
+    client's claim; executables and files over the limit are refused (ValidationError).
+    ``internal`` files are for IT staff only; anyone else marking one gets PermissionDenied.
+    ``user=None`` is the system acting (inbound mail): no permission check, no uploader."""
     if user is not None:
         permissions.ensure(user, contribute_action(obj), obj)
+        if internal and not sees_internal(user):
+            raise PermissionDenied(_("Only IT staff can mark a file internal."))
     size = upload.size or 0
     if size > settings.MAX_UPLOAD_BYTES:
         raise ValidationError(
@@ -110,6 +136,7 @@ def attachment_add(*, obj: models.Model, upload: UploadedFile, user: Any) -> Att
         media_type=media_type,
         sha256=h.hexdigest(),
         uploaded_by=user,
+        internal=internal,
         **_link(obj),
     )
     attachment.file.save(name, upload, save=False)

@@ -138,7 +138,9 @@ def article_read(request: HttpRequest, slug: str) -> HttpResponse:
         "votable": article.status == ArticleStatus.PUBLISHED,
         "content_type_id": ContentType.objects.get_for_model(Article).pk,
         "attachments": (
-            list(features.attachments_for(article)) if user.is_authenticated and not staff else []
+            list(features.attachments_for(article, user))
+            if user.is_authenticated and not staff
+            else []
         ),
         "linked_tickets": (
             ArticleTicketLink.objects.filter(article=article).count() if staff else 0

@@ -73,6 +73,9 @@ class Comment(GenericLink, AuditedModel):
 
 
 class Attachment(GenericLink, AuditedModel):
+    """A file on an object; ``internal`` ones are hidden from customers and employees, like
+    internal comments (``steward.core.features.visible_to``)."""
+
     file = models.FileField(upload_to="attachments/%Y/%m/")
     name = models.CharField(max_length=255)
     size = models.PositiveBigIntegerField()
@@ -81,6 +84,7 @@ class Attachment(GenericLink, AuditedModel):
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
+    internal = models.BooleanField(default=False)
 
     class Meta(GenericLink.Meta):
         ordering = ["created_at", "id"]

@@ -51,10 +51,14 @@ def _target(request: HttpRequest, content_type_id: int, pk: str, action: str = "
 def object_tab(request: HttpRequest, content_type_id: int, pk: str, tab: str) -> HttpResponse:
     obj = _target(request, content_type_id, pk)
     ct = ContentType.objects.get_for_model(obj)
-    # Internal comments and field values are IT staff's: not for customer contacts, nor for
-    # employees (who see their own requests' public side only).
-    internal_visible = permissions.has_role(request.user, *permissions.STAFF)
-    context: dict[str, Any] = {"object": obj, "content_type_id": ct.pk, "tab": tab}
+    # Internal comments, files and field values are IT staff's.
+    internal_visible = features.sees_internal(request.user)
+    context: dict[str, Any] = {
+        "object": obj,
+        "content_type_id": ct.pk,
+        "tab": tab,
+        "internal_visible": internal_visible,
+    }
     if tab in {"comments", "attachments"}:
         context["can_contribute"] = permissions.can(
             request.user, features.contribute_action(obj), obj
@@ -79,10 +83,7 @@ def object_tab(request: HttpRequest, content_type_id: int, pk: str, tab: str) ->
                 )
             except ValidationError as exc:
                 context["error"] = " ".join(exc.messages)
-        comments = features.comments_for(obj).select_related("author")
-        if not internal_visible:
-            comments = comments.filter(internal=False)
-        context.update(comments=comments, internal_visible=internal_visible)
+        context["comments"] = features.comments_for(obj, request.user).select_related("author")
         return render(request, "core/_comments.html", context)
     if tab == "attachments":
         if request.method == "POST":
@@ -90,10 +91,15 @@ def object_tab(request: HttpRequest, content_type_id: int, pk: str, tab: str) ->
             try:
                 if upload is None:
                     raise ValidationError(_("Choose a file."))
-                features.attachment_add(obj=obj, upload=upload, user=request.user)
+                features.attachment_add(
+                    obj=obj,
+                    upload=upload,
+                    user=request.user,
+                    internal=request.POST.get("internal") == "on" and internal_visible,
+                )
             except ValidationError as exc:
                 context["error"] = " ".join(exc.messages)
-        context["attachments"] = features.attachments_for(obj)
+        context["attachments"] = features.attachments_for(obj, request.user)
         context["max_mb"] = settings.MAX_UPLOAD_BYTES // (1024 * 1024)
         return render(request, "core/_attachments.html", context)
     if tab == "watchers":
@@ -114,8 +120,15 @@ def object_tab(request: HttpRequest, content_type_id: int, pk: str, tab: str) ->
 
 @login_required
 def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
-    attachment = get_object_or_404(Attachment.objects.select_related("content_type"), pk=pk)
+    """404 unless the user may see the object and the file (internal ones are staff's)."""
+    visible = features.visible_to(Attachment.objects.all(), request.user)
+    attachment = get_object_or_404(visible, pk=pk)
     _target(request, attachment.content_type_id, attachment.object_id)
+    return file_response(attachment)
+
+
+def file_response(attachment: Attachment) -> FileResponse:
+    """The file as a download, never rendered inline in the browser."""
     response = FileResponse(
         attachment.file.open("rb"),
         as_attachment=True,

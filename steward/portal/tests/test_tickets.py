@@ -58,7 +58,7 @@ def test_report_keeps_attachments_on_the_ticket(world, client_for):
     )
     ticket = Ticket.objects.get()
     assert ticket.organisation == world["acme"]
-    assert [a.name for a in attachments_for(ticket)] == ["screen.txt"]
+    assert [a.name for a in attachments_for(ticket, None)] == ["screen.txt"]
 
 
 def test_report_with_an_executable_is_refused_and_opens_no_ticket(world, client_for):
@@ -200,7 +200,7 @@ def test_a_reply_adds_a_public_entry_and_files(world, client_for, open_ticket, p
         person(Role.EMPLOYEE),
         "portal",
     )
-    assert [a.name for a in attachments_for(ticket)] == ["photo.txt"]
+    assert [a.name for a in attachments_for(ticket, None)] == ["photo.txt"]
 
 
 def test_an_empty_reply_is_refused_with_a_field_error(world, client_for, open_ticket):

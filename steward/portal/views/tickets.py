@@ -196,7 +196,7 @@ def _detail_context(request: HttpRequest, ticket: Any, form: ReplyForm) -> dict[
         "status": plain_status(ticket),
         "entries": entries,
         "me": who.person,
-        "attachments": list(features.attachments_for(ticket)),
+        "attachments": list(features.attachments_for(ticket, request.user)),
         "form": form,
         "moves": _allowed_moves(ticket, who),
         "can_reply": ticket.status not in ("closed", "cancelled"),

@@ -15,6 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from steward.core import features, permissions
+from steward.core.api.features import AttachmentActions
 from steward.core.api.viewsets import StewardViewSet
 from steward.servicedesk import filtersets, selectors
 from steward.servicedesk import services as desk
@@ -53,7 +54,7 @@ E = errors(400, 403, 404)
 READ_ONLY = ["get", "head", "options"]
 
 
-class TicketViewSet(StewardViewSet):
+class TicketViewSet(AttachmentActions, StewardViewSet):
     """Incidents and service requests. Creating and changing go through the ticket services
     (priority matrix, routing, assignment, SLA clocks, audit, events)."""
 

@@ -23,7 +23,7 @@ def test_demo_mail_opens_an_answered_ticket_and_fills_the_quarantine_once(desk):
     ticket = Ticket.objects.get()
     assert ticket.title == "Outlook keeps asking for my password"
     assert ticket.requester.email == "dana.whitfield@northwind.example"
-    assert [a.name for a in attachments_for(ticket)] == ["signin-log.csv"]
+    assert [a.name for a in attachments_for(ticket, None)] == ["signin-log.csv"]
     assert ticket.entries.get(kind=EntryKind.REPLY).body == "It also happens on my phone."
     reasons = sorted(InboundMessage.objects.values_list("reason", flat=True))
     assert reasons == ["auto-reply", "auto-reply", "unknown-sender"]

@@ -255,7 +255,7 @@ def test_attachments_are_kept_including_a_raw_utf8_file_name(desk):
     assert deliver(raw).handled
     ticket = only_ticket()
     assert ticket.description == "See attached."
-    names = sorted(a.name for a in attachments_for(ticket))
+    names = sorted(a.name for a in attachments_for(ticket, None))
     assert names == ["inventory.csv", "écran_1.gif"]
     gif = Attachment.objects.get(name="écran_1.gif")
     assert (gif.media_type, gif.size, gif.uploaded_by) == ("image/gif", len(GIF), None)
@@ -265,7 +265,7 @@ def test_attachments_are_kept_including_a_raw_utf8_file_name(desk):
 def test_an_executable_attachment_is_refused_and_named_in_a_note(desk):
     deliver(multipart(("application/octet-stream", "setup.exe", ELF), ("image/gif", "a.gif", GIF)))
     ticket = only_ticket()
-    assert [a.name for a in attachments_for(ticket)] == ["a.gif"]
+    assert [a.name for a in attachments_for(ticket, None)] == ["a.gif"]
     note = TicketEntry.objects.get(ticket=ticket, kind=EntryKind.NOTE)
     assert "setup.exe" in note.body and "Executable" in note.body
 
@@ -274,7 +274,7 @@ def test_an_attachment_over_the_size_limit_is_refused_and_named(desk, settings):
     settings.MAX_UPLOAD_BYTES = 100
     deliver(multipart(("text/plain", "big.txt", b"x" * 500)))
     ticket = only_ticket()
-    assert not attachments_for(ticket).exists()
+    assert not attachments_for(ticket, None).exists()
     assert "big.txt" in TicketEntry.objects.get(ticket=ticket, kind=EntryKind.NOTE).body
 
 
@@ -350,8 +350,8 @@ def test_a_forwarded_message_is_kept_as_an_eml_file(desk):
         + f"\r\n--{boundary}--\r\n".encode()
     )
     assert deliver(raw).handled
-    [kept] = attachments_for(only_ticket())
-    assert kept.name.endswith(".eml")
+    [kept] = attachments_for(only_ticket(), None)
+    assert kept.name.endswith(".eml") and not kept.internal  # the requester's own file
     assert b"Inner text." in kept.file.read()
 
 

@@ -66,7 +66,7 @@ def test_two_attachments_are_kept_including_a_raw_utf8_file_name(listener, tmp_p
     )  # fmt: skip
     ticket = Ticket.objects.get()
     assert ticket.description == "See the two files."
-    kept = {a.name: a for a in attachments_for(ticket)}
+    kept = {a.name: a for a in attachments_for(ticket, None)}
     assert sorted(kept) == ["inventory.csv", "écran_1.gif"]
     assert kept["écran_1.gif"].file.read() == GIF
     assert kept["inventory.csv"].size == csv.stat().st_size
