@@ -37,6 +37,16 @@ def require_service(name: str, available: bool) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _fresh_config_cache():
+    """Each test starts from its own database state: nothing cached from another test."""
+    from steward.core import configcache
+
+    configcache.reset()
+    yield
+    configcache.reset()
+
+
+@pytest.fixture(autouse=True)
 def _isolated_data_dir(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "files"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -275,7 +275,14 @@ def main() -> None:
     parser.add_argument("--tickets", type=int, default=1_000_000)
     parser.add_argument("--duration", type=float, default=10)
     parser.add_argument("--engines", default="sqlite,postgresql")
+    parser.add_argument(
+        "--scenarios", default="", help="comma-separated words; run only scenarios named so"
+    )
+    parser.add_argument(
+        "--no-readme", action="store_true", help="print and save results, leave README alone"
+    )
     args = parser.parse_args()
+    wanted = [w.strip().lower() for w in args.scenarios.split(",") if w.strip()]
     if not wrk_available():
         raise SystemExit("wrk is missing: apt-get install wrk")
     rows: list[Row] = []
@@ -283,12 +290,16 @@ def main() -> None:
     for engine in args.engines.split(","):
         with installation(engine, args.tickets, timings) as inst:
             for scenario, client_counts, target in scenarios(inst):
+                if wanted and not any(w in scenario.name.lower() for w in wanted):
+                    continue
                 for clients in client_counts:
                     m = run(inst["url"], scenario, clients, args.duration, f"{engine}{clients}")
                     row = Row(engine, scenario.name, clients, round(m.rps, 1), m.p50_ms,
                               m.p95_ms, m.p99_ms, m.errors, m.requests, target)  # fmt: skip
                     rows.append(row)
                     print(json.dumps(asdict(row)), flush=True)
+    if args.no_readme:
+        return
     results = RESULTS.with_name(f"results-{args.engines.replace(',', '-')}.json")
     results.write_text(json.dumps({"rows": [asdict(r) for r in rows], "setup": timings}, indent=2))
     command = "python bench/servicedesk/run.py " + " ".join(sys.argv[1:])

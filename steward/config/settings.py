@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "steward.servicedesk",
     "steward.knowledge",
     "steward.catalogue",
+    "steward.assets",
     "steward.portal",
 ]
 
@@ -54,6 +55,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "steward.core.middleware.UserPreferencesMiddleware",
     "steward.core.middleware.ChangeContextMiddleware",
+    "steward.core.middleware.ConfigCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -250,6 +252,7 @@ SPECTACULAR_SETTINGS = {
         "TicketLinkKindEnum": "steward.servicedesk.models.tickets.TicketLinkKind",
         "TicketChannelEnum": "steward.servicedesk.models.tickets.Channel",
         "TicketPriorityEnum": "steward.servicedesk.models.tickets.Priority",
+        "AssetStatusEnum": "steward.assets.models.Status",
     },
 }
 

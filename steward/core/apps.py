@@ -23,6 +23,9 @@ class CoreConfig(AppConfig):
         from steward.core.permissions import EVERYONE, INTERNAL, MANAGERS, STAFF, Policy, Role
 
         audit.connect()
+        from steward.core import configcache
+
+        configcache.register(CustomFieldDefinition)
         from django.utils.translation import gettext_lazy as _
 
         from steward.core import registry

@@ -15,10 +15,16 @@ from django.utils.translation import gettext as _
 def definitions(model: type[models.Model]) -> list[Any]:
     from django.contrib.contenttypes.models import ContentType
 
+    from steward.core import configcache
     from steward.core.models import CustomFieldDefinition
 
     ct = ContentType.objects.get_for_model(model)
-    return list(CustomFieldDefinition.objects.filter(content_type=ct))
+    return list(
+        configcache.get(
+            f"customfields:{ct.pk}",
+            lambda: tuple(CustomFieldDefinition.objects.filter(content_type=ct)),
+        )
+    )
 
 
 def _coerce(kind: str, value: Any, choices: list[str]) -> Any:

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone, translation
 
+from steward.core import configcache
 from steward.core.context import Origin, change_context
 
 Middleware = Callable[[HttpRequest], HttpResponse]
@@ -89,4 +90,15 @@ class ChangeContextMiddleware:
             request_id=getattr(request, "request_id", None),
             remote_addr=request.META.get("REMOTE_ADDR"),
         ):
+            return self.get_response(request)
+
+
+class ConfigCacheMiddleware:
+    """One read of the shared configuration generation per request (see ``configcache``)."""
+
+    def __init__(self, get_response: Middleware) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        with configcache.scope():
             return self.get_response(request)

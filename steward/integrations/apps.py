@@ -8,7 +8,7 @@ class IntegrationsConfig(AppConfig):
     verbose_name = _("Integrations")
 
     def ready(self) -> None:
-        from steward.core import events, permissions, registry
+        from steward.core import configcache, events, permissions, registry
         from steward.core.permissions import MANAGERS, STAFF, Policy, Role
         from steward.integrations import services, webhooks  # noqa: F401  (job handlers)
         from steward.integrations.models import ImportBatch, WebhookDelivery, WebhookSubscription
@@ -32,6 +32,7 @@ class IntegrationsConfig(AppConfig):
             section, _("Webhooks"), "integrations:webhook_list", model=WebhookSubscription
         )
         events.subscribe(events.ANY, webhooks.on_event)
+        configcache.register(WebhookSubscription)
 
 
 def _own(user, qs, action, roles):  # type: ignore[no-untyped-def]

@@ -17,7 +17,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 
-from steward.core import permissions, services
+from steward.core import configcache, permissions, services
 from steward.core.context import Origin, change_context
 from steward.core.tasks import task
 from steward.integrations.models import DeliveryStatus, WebhookDelivery, WebhookSubscription
@@ -88,11 +88,14 @@ def _queue(
     return delivery
 
 
+def _active_subscriptions() -> tuple[WebhookSubscription, ...]:
+    return tuple(WebhookSubscription.objects.filter(is_active=True))
+
+
 def on_event(*, event: str, **payload: Any) -> None:
     """Subscribed to every event (``events.ANY``); runs after the change committed."""
-    subscriptions = [
-        s for s in WebhookSubscription.objects.filter(is_active=True) if s.matches(event)
-    ]
+    active = configcache.get("integrations.webhooks", _active_subscriptions)
+    subscriptions = [s for s in active if s.matches(event)]
     if not subscriptions:
         return
     with transaction.atomic():

@@ -2,9 +2,18 @@
 
 
 def register() -> None:
+    _register_config_cache()
     _register_notifications()
     _register_search()
     _register_menus()
+
+
+def _register_config_cache() -> None:
+    """Settings read on every new ticket, cached per process (``core.configcache``)."""
+    from steward.core import configcache
+    from steward.servicedesk.models import PriorityRule, RoutingRule, SLAPolicy, SLATarget
+
+    configcache.register(PriorityRule, RoutingRule, SLAPolicy, SLATarget)
 
 
 def _register_notifications() -> None:

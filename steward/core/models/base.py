@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db import models
 
-from steward.core import audit
+from steward.core import audit, configcache
 
 
 class AuditedQuerySet(models.QuerySet):  # type: ignore[type-arg]
@@ -17,6 +17,7 @@ class AuditedQuerySet(models.QuerySet):  # type: ignore[type-arg]
     def update(self, **kwargs: Any) -> int:
         before = {obj.pk: audit.snapshot(obj) for obj in self}
         count = super().update(**kwargs)
+        configcache.model_changed(self.model)
         if before:
             after = self.model._base_manager.filter(pk__in=list(before))
             audit.record_bulk_update(self.model, before, list(after))
@@ -26,6 +27,7 @@ class AuditedQuerySet(models.QuerySet):  # type: ignore[type-arg]
 
     def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list[Any]:
         created = super().bulk_create(objs, *args, **kwargs)
+        configcache.model_changed(self.model)
         audit.record_bulk_create(self.model, created)
         return created
 

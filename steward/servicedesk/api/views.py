@@ -99,7 +99,12 @@ class TicketViewSet(AttachmentActions, StewardViewSet):
         elif data.get("requester") is None:
             data["requester"] = person_of(user)
         ticket = desk.ticket_create(actor=user, **data)
-        return self._out(ticket, status.HTTP_201_CREATED)
+        # The service holds the new ticket with its relations: answer from it, no re-read.
+        context = self.get_serializer_context()
+        if not data.get("tags"):
+            context["tags"] = {str(ticket.pk): []}
+        body = s.TicketSerializer(ticket, context=context).data
+        return Response(body, status.HTTP_201_CREATED)
 
     @extend_schema(request=s.TicketUpdateSerializer, responses={200: s.TicketSerializer, **E})
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:

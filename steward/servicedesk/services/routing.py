@@ -10,6 +10,7 @@ from typing import Any
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from steward.core import configcache
 from steward.servicedesk.models import (
     AssignmentMethod,
     PriorityRule,
@@ -19,22 +20,27 @@ from steward.servicedesk.models import (
 from steward.servicedesk.models.tickets import OPEN_STATUSES
 
 
+def _matrix() -> dict[tuple[int, int], int]:
+    rows = PriorityRule.objects.values_list("impact", "urgency", "priority")
+    return {(impact, urgency): priority for impact, urgency, priority in rows}
+
+
 def priority_for(impact: int, urgency: int) -> int:
     """The matrix cell, or the ITIL formula when an administrator deleted the cell."""
-    found = (
-        PriorityRule.objects.filter(impact=impact, urgency=urgency)
-        .values_list("priority", flat=True)
-        .first()
-    )
+    found = configcache.get("servicedesk.priority_matrix", _matrix).get((impact, urgency))
     return found if found is not None else min(5, max(1, impact + urgency - 1))
 
 
 @dataclass(frozen=True)
 class Route:
-    team: Any = None
-    category: Any = None
+    team_id: int | None = None
+    category_id: int | None = None
     priority: int | None = None
     rule: RoutingRule | None = None
+
+
+def _rules() -> tuple[RoutingRule, ...]:
+    return tuple(RoutingRule.objects.filter(is_active=True).order_by("order", "id"))
 
 
 def _matches(rule: RoutingRule, ticket: Any) -> bool:
@@ -57,17 +63,16 @@ def _matches(rule: RoutingRule, ticket: Any) -> bool:
 def route(ticket: Any) -> Route:
     """The first active rule (by ``order``) matching the unsaved ticket; else the category's
     default team; else nowhere (the ticket waits in the unassigned queue)."""
-    rules = RoutingRule.objects.filter(is_active=True).select_related("set_team", "set_category")
-    for rule in rules.order_by("order", "id"):
+    for rule in configcache.get("servicedesk.routing_rules", _rules):
         if _matches(rule, ticket):
-            return Route(rule.set_team, rule.set_category, rule.set_priority, rule)
+            return Route(rule.set_team_id, rule.set_category_id, rule.set_priority, rule)
     category = ticket.category
     if category is not None:
-        team = category.default_team
-        if team is None and category.parent_id is not None:
-            team = category.parent.default_team
-        if team is not None:
-            return Route(team=team)
+        team_id = category.default_team_id
+        if team_id is None and category.parent_id is not None:
+            team_id = category.parent.default_team_id
+        if team_id is not None:
+            return Route(team_id=team_id)
     return Route()
 
 

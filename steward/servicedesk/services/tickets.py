@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from steward.core import events, permissions
+from steward.core import audit, events, permissions
 from steward.core.customfields import clean_custom_fields
 from steward.servicedesk.models import (
     Channel,
@@ -84,7 +84,7 @@ def _check_choice(errors: dict[str, str], name: str, value: Any, choices: Any) -
         errors[name] = _("%(v)s is not a valid choice.") % {"v": value}
 
 
-@transaction.atomic
+@audit.batched
 def ticket_create(
     *,
     actor: Any,
@@ -183,9 +183,9 @@ def ticket_create(
     routed = None
     if team is None:
         routed = route(ticket)
-        ticket.team = routed.team
-        if routed.category is not None and ticket.category is None:
-            ticket.category = routed.category
+        ticket.team_id = routed.team_id
+        if routed.category_id is not None and ticket.category_id is None:
+            ticket.category_id = routed.category_id
         if routed.priority is not None:
             ticket.priority = routed.priority
     check_assignee_in_team(ticket.team, assignee)
@@ -197,7 +197,9 @@ def ticket_create(
     ticket.save()
     ticket.reference = _reference(ticket)
     ticket.search_text = search_text(ticket)
-    ticket.save(update_fields=["reference", "search_text"])
+    # The reference (known once the row has its id) and the SLA summary in one UPDATE.
+    engine.ticket_opened(ticket, at=timezone.now(), save=False)
+    ticket.save(update_fields=["reference", "search_text", *engine.SUMMARY_FIELDS])
     if actor is not None:
         permissions.ensure_saved_in_scope(actor, "view", ticket)
 
@@ -221,7 +223,6 @@ def ticket_create(
     names = [n for n in tags if n and n.strip()]
     if names:
         ticket_tags.ticket_tags_set(ticket=ticket, names=names, actor=actor)
-    engine.ticket_opened(ticket, at=timezone.now())
     events.publish("servicedesk.ticket_created", ticket_id=ticket.pk)
     if ticket.team_id or ticket.assignee_id:
         events.publish(

@@ -16,13 +16,12 @@ code path whatever changed, so that a combination of changes cannot leave a cloc
 
 from __future__ import annotations
 
+import copy
 import datetime
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.db.models import F, Q
-
-from steward.core import events
+from steward.core import configcache, events
 from steward.servicedesk.models import (
     SLAClock,
     SLAMetric,
@@ -80,44 +79,58 @@ SUMMARY_FIELDS = (
 )
 
 
+def _active_targets() -> tuple[SLATarget, ...]:
+    return tuple(SLATarget.objects.filter(policy__is_active=True).select_related("policy"))
+
+
+def _copy(target: SLATarget) -> SLATarget:
+    """A private copy of a cached target and its policy: clocks hold on to what they get."""
+    mine = copy.copy(target)
+    mine.policy = copy.copy(target.policy)
+    return mine
+
+
 def select_sla(ticket: Any) -> SLATarget | None:
     """The target row of the most specific active SLA with a target for the ticket's
     priority: organisation and service, organisation, service, anyone; then lowest order."""
-    return (
-        SLATarget.objects.filter(
-            priority=ticket.priority, policy__is_active=True, policy__kind=SLAPolicyKind.SLA
-        )
-        .filter(
-            Q(policy__organisation_id=ticket.organisation_id) | Q(policy__organisation__isnull=True)
-        )
-        .filter(Q(policy__service_id=ticket.service_id) | Q(policy__service__isnull=True))
-        .select_related("policy")
-        .order_by(
-            F("policy__organisation_id").desc(nulls_last=True),
-            F("policy__service_id").desc(nulls_last=True),
-            "policy__order",
-            "policy__name",
-        )
-        .first()
+    candidates = [
+        t
+        for t in configcache.get("servicedesk.sla_targets", _active_targets)
+        if t.priority == ticket.priority
+        and t.policy.kind == SLAPolicyKind.SLA
+        and t.policy.organisation_id in (ticket.organisation_id, None)
+        and t.policy.service_id in (ticket.service_id, None)
+    ]
+    if not candidates:
+        return None
+    best = min(
+        candidates,
+        key=lambda t: (
+            t.policy.organisation_id is None,
+            t.policy.service_id is None,
+            t.policy.order,
+            t.policy.name,
+        ),
     )
+    return _copy(best)
 
 
 def select_ola(ticket: Any) -> SLATarget | None:
     """The OLA target of the ticket's team (a policy for that team before one for any team)."""
     if ticket.team_id is None:
         return None
-    return (
-        SLATarget.objects.filter(
-            priority=ticket.priority,
-            policy__is_active=True,
-            policy__kind=SLAPolicyKind.OLA,
-            resolution_minutes__isnull=False,
-        )
-        .filter(Q(policy__team_id=ticket.team_id) | Q(policy__team__isnull=True))
-        .select_related("policy")
-        .order_by(F("policy__team_id").desc(nulls_last=True), "policy__order", "policy__name")
-        .first()
-    )
+    candidates = [
+        t
+        for t in configcache.get("servicedesk.sla_targets", _active_targets)
+        if t.priority == ticket.priority
+        and t.policy.kind == SLAPolicyKind.OLA
+        and t.resolution_minutes is not None
+        and t.policy.team_id in (ticket.team_id, None)
+    ]
+    if not candidates:
+        return None
+    best = min(candidates, key=lambda t: (t.policy.team_id is None, t.policy.order, t.policy.name))
+    return _copy(best)
 
 
 def _minutes(target: SLATarget | None, metric: str) -> int | None:
@@ -277,16 +290,22 @@ def _summary(
     return values
 
 
-def _write_summary(ticket: Any, values: Mapping[str, Any]) -> None:
+def _write_summary(ticket: Any, values: Mapping[str, Any], save: bool = True) -> None:
     changed = [name for name, value in values.items() if getattr(ticket, name) != value]
-    if not changed:
-        return
     for name in changed:
         setattr(ticket, name, values[name])
-    ticket.save(update_fields=changed)
+    if changed and save:
+        ticket.save(update_fields=changed)
 
 
-def _sync(ticket: Any, at: datetime.datetime, *, new: bool = False, force: bool = False) -> None:
+def _sync(
+    ticket: Any,
+    at: datetime.datetime,
+    *,
+    new: bool = False,
+    force: bool = False,
+    save: bool = True,
+) -> None:
     clocks = [] if new else list(ticket.sla_clocks.filter(is_active=True).select_related("policy"))
     sync = _Sync(ticket, at, clocks, force=force)
     sla = select_sla(ticket)
@@ -294,7 +313,7 @@ def _sync(ticket: Any, at: datetime.datetime, *, new: bool = False, force: bool 
     sync.metric(SLAMetric.RESOLUTION, sla)
     sync.metric(SLAMetric.OLA, select_ola(ticket), team_id=ticket.team_id)
     sync.save()
-    _write_summary(ticket, _summary(ticket, sla, sync, at))
+    _write_summary(ticket, _summary(ticket, sla, sync, at), save)
 
 
 def ticket_recalculate(ticket: Any, *, at: datetime.datetime) -> None:
@@ -303,8 +322,10 @@ def ticket_recalculate(ticket: Any, *, at: datetime.datetime) -> None:
     _sync(ticket, at, force=True)
 
 
-def ticket_opened(ticket: Any, *, at: datetime.datetime) -> None:
-    _sync(ticket, at, new=True)
+def ticket_opened(ticket: Any, *, at: datetime.datetime, save: bool = True) -> None:
+    """``save=False`` sets the summary fields (``SUMMARY_FIELDS``) on the ticket and leaves
+    saving them to the caller, who has fields of its own to write in the same UPDATE."""
+    _sync(ticket, at, new=True, save=save)
 
 
 def ticket_changed(

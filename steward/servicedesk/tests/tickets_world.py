@@ -55,7 +55,7 @@ def spy(monkeypatch) -> Spy:
 
     s = Spy()
     monkeypatch.setattr(events, "publish", lambda name, **p: s.events.append((name, p)))
-    monkeypatch.setattr(engine, "ticket_opened", lambda t, at: s.sla.append(("opened", {})))
+    monkeypatch.setattr(engine, "ticket_opened", lambda t, at, **kw: s.sla.append(("opened", {})))
     monkeypatch.setattr(
         engine,
         "ticket_changed",
