@@ -50,7 +50,10 @@ VARIABLES: dict[str, str] = {
     "STEWARD_API_RATE": "API requests per minute per user (DRF throttle), e.g. 600/min.",
     "STEWARD_WEB_WORKERS": "Worker processes of `steward serve` (default: 2 x cores + 1).",
     "STEWARD_LOG_LEVEL": "Log level (INFO by default).",
-    "STEWARD_DEMO_SCALE": "Size of the service-desk demo data (1 = ~20,000 tickets, 0.01 = ~200).",
+    "STEWARD_DEMO_SCALE": (
+        "Size of the service-desk and assets demo data (1 = ~20,000 tickets and ~1,500 "
+        "devices, 0.01 = ~200 tickets)."
+    ),
     "STEWARD_ADMIN_PASSWORD": "Password used by `steward createadmin` instead of a prompt.",
     "STEWARD_IMPORT_MAX_ROWS": "Most rows one CSV/XLSX import may hold (default 10000).",
     "STEWARD_IMPORT_MAX_MB": "Largest CSV/XLSX import file, in megabytes (default 10).",

@@ -24,6 +24,7 @@ api = [
     path("servicedesk/", include("steward.servicedesk.api.urls")),
     path("knowledge/", include("steward.knowledge.api.urls")),
     path("catalogue/", include("steward.catalogue.api.urls")),
+    path("assets/", include("steward.assets.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]
@@ -79,6 +80,7 @@ urlpatterns = [
     path("servicedesk/", include("steward.servicedesk.urls")),
     path("knowledge/", include("steward.knowledge.urls")),
     path("catalogue/", include("steward.catalogue.urls")),
+    path("assets/", include("steward.assets.urls")),
     path("portal/", include("steward.portal.urls")),
     path("", include("steward.portal.public_urls")),
 ]

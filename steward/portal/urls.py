@@ -1,6 +1,6 @@
 from django.urls import path
 
-from steward.portal.views import home, requests, survey, tickets
+from steward.portal.views import assets, home, requests, survey, tickets
 
 app_name = "portal"
 urlpatterns = [
@@ -16,6 +16,8 @@ urlpatterns = [
     path("approvals/", requests.approvals, name="approvals"),
     path("approvals/<int:pk>/decide/", requests.approval_decide, name="approval_decide"),
     path("knowledge/", home.knowledge, name="knowledge"),
+    path("assets/", assets.my_assets, name="assets"),
+    path("assets/<int:pk>/acknowledge/", assets.asset_acknowledge, name="asset_acknowledge"),
     path("survey/thanks/", survey.survey_thanks, name="survey_thanks"),
     path("survey/<str:token>/", survey.survey, name="survey"),
 ]

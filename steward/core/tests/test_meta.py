@@ -99,7 +99,7 @@ NO_OWN_ENDPOINT = {
 }
 
 
-@pytest.mark.parametrize("app_label", ["org", "servicedesk", "catalogue", "knowledge"])
+@pytest.mark.parametrize("app_label", ["org", "servicedesk", "catalogue", "knowledge", "assets"])
 def test_every_domain_model_has_an_api_endpoint_and_list_page(app_label):
     api = _api_models()
     for model in apps.get_app_config(app_label).get_models():

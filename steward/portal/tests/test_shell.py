@@ -71,6 +71,7 @@ def test_employees_see_approvals_in_the_menu_customers_do_not(client_for):
         "My tickets",
         "Approvals",
         "Knowledge",
+        "My assets",
     ]
     contact = client_for("acme_contact").get("/portal/")
     assert "Approvals" not in [i["label"] for i in contact.context["portal_nav"]["items"]]
@@ -81,11 +82,12 @@ def test_my_assets_link_appears_only_with_an_assets_app(client_for, monkeypatch)
     from django.apps import apps
 
     client = client_for(Role.EMPLOYEE)
-    assert "My assets" not in client.get("/portal/").content.decode()
     real = apps.is_installed
-    monkeypatch.setattr(apps, "is_installed", lambda name: name == "steward.assets" or real(name))
+    monkeypatch.setattr(apps, "is_installed", lambda name: name != "steward.assets" and real(name))
+    assert "My assets" not in client.get("/portal/").content.decode()
+    monkeypatch.setattr(apps, "is_installed", real)
     page = client.get("/portal/").content.decode()
-    assert "My assets" in page
+    assert "My assets" in page and 'href="/portal/assets/"' in page
 
 
 def test_the_portal_has_no_agent_menus(client_for):

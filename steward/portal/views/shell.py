@@ -59,7 +59,7 @@ def assets_url() -> str | None:
     """The placeholder link to "My assets", only once an assets app is installed."""
     if not apps.is_installed("steward.assets"):
         return None
-    for name in ("assets:mine", "assets:my_assets", "assets:asset_list"):
+    for name in ("portal:assets", "assets:mine", "assets:my_assets", "assets:asset_list"):
         try:
             return reverse(name)
         except NoReverseMatch:

@@ -1,0 +1,94 @@
+"""Reads of assets, always through ``permissions.restrict``: lists, the history of holders at
+any date, book values, and what the portal shows an employee."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from steward.assets import depreciation
+from steward.assets.models import HELD, Asset, AssetAssignment, Contract
+from steward.core import permissions
+
+
+def asset_list(*, user: Any) -> QuerySet[Asset]:
+    return permissions.restrict(
+        Asset.objects.select_related(
+            "model__manufacturer", "location", "assigned_person", "assigned_location"
+        ),
+        user,
+    )
+
+
+def asset_get(*, user: Any, pk: Any) -> Asset | None:
+    return asset_list(user=user).filter(pk=pk).first()
+
+
+def assets_of_user(*, user: Any) -> QuerySet[Asset]:
+    """What a person holds now (deployed or loaned to them), for the portal."""
+    if user is None or not user.is_authenticated:
+        return Asset.objects.none()
+    return asset_list(user=user).filter(assigned_person__user=user, status__in=HELD)
+
+
+def _at(when: datetime.datetime) -> Q:
+    return Q(started_at__lte=when) & (Q(ended_at__isnull=True) | Q(ended_at__gt=when))
+
+
+def asset_holder_at(asset: Asset, when: datetime.datetime) -> AssetAssignment | None:
+    """The assignment (person or location) that held ``asset`` at ``when``, or None when it
+    was in stock, in repair or otherwise unassigned then."""
+    return (
+        AssetAssignment.objects.filter(_at(when), asset=asset)
+        .select_related("person", "location")
+        .order_by("-started_at", "-pk")
+        .first()
+    )
+
+
+def assets_held_by(person: Any, when: datetime.datetime | None = None) -> QuerySet[Asset]:
+    """Assets ``person`` held at ``when`` (now by default), from the assignment history."""
+    when = when or timezone.now()
+    held = AssetAssignment.objects.filter(_at(when), person=person).values("asset_id")
+    return Asset.objects.filter(pk__in=held).select_related("model__manufacturer")
+
+
+def assignment_history(*, asset: Asset, user: Any) -> QuerySet[AssetAssignment]:
+    return permissions.restrict(
+        AssetAssignment.objects.filter(asset=asset).select_related(
+            "person", "location", "checked_out_by", "checked_in_by"
+        ),
+        user,
+    )
+
+
+def asset_book_value(asset: Asset, on: datetime.date | None = None) -> Decimal | None:
+    """Book value at ``on`` (today by default) by the method of the asset's model."""
+    model = asset.model
+    return depreciation.book_value(
+        cost=asset.purchase_cost,
+        purchased=asset.purchase_date,
+        on=on or timezone.localdate(),
+        method=model.depreciation_method,
+        life_months=model.life_months,
+        residual_percent=model.residual_percent,
+    )
+
+
+def asset_depreciation_schedule(asset: Asset) -> list[depreciation.ScheduleRow]:
+    model = asset.model
+    return depreciation.schedule(
+        cost=asset.purchase_cost,
+        purchased=asset.purchase_date,
+        method=model.depreciation_method,
+        life_months=model.life_months,
+        residual_percent=model.residual_percent,
+    )
+
+
+def contract_list(*, user: Any) -> QuerySet[Contract]:
+    return permissions.restrict(Contract.objects.select_related("vendor"), user)

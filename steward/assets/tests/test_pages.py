@@ -1,0 +1,112 @@
+"""List and detail pages: filters shared with the API, the holder history and book value on
+the detail page, the action forms, query budgets; and the portal's "My assets"."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from steward.assets import services
+from steward.assets.models import Status
+from steward.core.permissions import Role
+from steward.core.testing import PASSWORD, query_budget
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def browser(client):
+    def login(user):
+        client.logout()
+        assert client.login(username=user.username, password=PASSWORD)
+        return client
+
+    return login
+
+
+@pytest.mark.parametrize(
+    "name", ["asset", "assetassignment", "hardwaremodel", "manufacturer", "contract"]
+)
+def test_list_pages_render_within_a_query_budget(browser, world, make_asset, name):
+    for _ in range(10):
+        services.asset_check_out(asset=make_asset(), actor=world["manager"], location=world["room"])
+    client = browser(world["manager"])
+    url = reverse(f"assets:{name}_list")
+    assert client.get(url).status_code == 200
+    with query_budget(22):
+        response = client.get(url)
+    assert response.status_code == 200
+
+
+def test_asset_list_filters_like_the_api(browser, world, make_asset):
+    a = make_asset(name="alpha")
+    make_asset(name="beta")
+    page = browser(world["manager"]).get(reverse("assets:asset_list"), {"q": "alph"})
+    rows = [obj for obj, _values in page.context["rows"]]
+    assert rows == [a]
+
+
+def test_detail_shows_book_value_history_and_actions(browser, world, make_asset):
+    asset = make_asset(purchase_date=timezone.localdate() - datetime.timedelta(days=400))
+    services.asset_check_out(asset=asset, actor=world["manager"], person=world["employee"])
+    page = browser(world["manager"]).get(reverse("assets:asset_detail", kwargs={"pk": asset.pk}))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Book value" in html and 'id="depreciation"' in html
+    assert str(world["employee"]) in html and 'id="holders"' in html
+    assert page.context["check_in_form"] is not None and page.context["check_out_form"] is None
+    assert page.context["book_value"] is not None
+
+
+def test_check_out_and_transition_from_the_page(browser, world, make_asset):
+    asset = make_asset()
+    client = browser(world["manager"])
+    url = reverse("assets:asset_action", kwargs={"pk": asset.pk, "action": "check-out"})
+    response = client.post(url, {"location": world["room"].pk})
+    assert response.status_code == 302
+    asset.refresh_from_db()
+    assert asset.status == Status.DEPLOYED and asset.assigned_location == world["room"]
+    url = reverse("assets:asset_action", kwargs={"pk": asset.pk, "action": "transition"})
+    client.post(url, {"status": "lost"})  # no note: refused, told on the page
+    asset.refresh_from_db()
+    assert asset.status == Status.DEPLOYED
+    page = client.get(reverse("assets:asset_detail", kwargs={"pk": asset.pk}))
+    assert "Say what happened" in page.content.decode()
+
+
+def test_employee_sees_own_asset_page_but_not_others(browser, world, make_asset):
+    mine = services.asset_check_out(
+        asset=make_asset(), actor=world["manager"], person=world["employee"]
+    )
+    other = make_asset()
+    client = browser(world["users"][Role.EMPLOYEE])
+    assert client.get(reverse("assets:asset_detail", kwargs={"pk": mine.pk})).status_code == 200
+    assert client.get(reverse("assets:asset_detail", kwargs={"pk": other.pk})).status_code == 404
+
+
+def test_portal_my_assets_and_acknowledging_receipt(browser, world, make_asset):
+    due = timezone.localdate() + datetime.timedelta(days=3)
+    mine = services.asset_check_out(
+        asset=make_asset(), actor=world["manager"], person=world["employee"], loan_due=due
+    )
+    services.asset_check_out(asset=make_asset(), actor=world["manager"], location=world["room"])
+    client = browser(world["users"][Role.EMPLOYEE])
+    page = client.get("/portal/assets/")
+    assert page.status_code == 200
+    assert [a.pk for a in page.context["assets"]] == [mine.pk]
+    assert "I received it" in page.content.decode()
+    response = client.post(f"/portal/assets/{mine.pk}/acknowledge/")
+    assert response.status_code == 302
+    mine.refresh_from_db()
+    assert mine.acknowledged_at is not None
+    assert "Receipt confirmed" in client.get("/portal/assets/").content.decode()
+
+
+def test_portal_my_assets_is_not_for_customer_contacts(browser, world, make_asset):
+    client = browser(world["users"]["acme_contact"])
+    assert client.get("/portal/assets/").status_code == 404
+    other = make_asset()
+    assert client.post(f"/portal/assets/{other.pk}/acknowledge/").status_code == 404
