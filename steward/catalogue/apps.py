@@ -60,9 +60,8 @@ class CatalogueConfig(AppConfig):
 
 def _open_requests(user):  # type: ignore[no-untyped-def]
     from steward.catalogue import selectors
-    from steward.catalogue.models import OPEN_STATES
 
-    return selectors.my_requests(user=user).filter(state__in=OPEN_STATES).count()
+    return selectors.my_open_request_count(user=user)
 
 
 def _open_tasks(user):  # type: ignore[no-untyped-def]

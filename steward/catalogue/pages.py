@@ -31,23 +31,16 @@ def _is_htmx(request: HttpRequest) -> bool:
 def browse(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "")[:100]
     category = request.GET.get("category", "")
-    items = list(selectors.item_list(user=request.user, q=q, category=category or None))
-    groups: dict[Any, list[Any]] = {}
-    for item in items:
-        groups.setdefault(item.category, []).append(item)
     context = {
         "title": _("Service catalogue"),
-        "groups": list(groups.items()),
-        "categories": list(selectors.category_list(user=request.user)),
+        "groups": selectors.item_groups(user=request.user, q=q, category=category or None),
         "q": q,
         "category": category,
-        "count": len(items),
-        "open_requests": selectors.my_requests(user=request.user)
-        .filter(state__in=OPEN_STATES)
-        .count(),
     }
     if _is_htmx(request) and request.headers.get("HX-Target") == "catalogue-grid":
         return render(request, "catalogue/_grid.html", context)
+    context["categories"] = list(selectors.category_list(user=request.user))
+    context["open_requests"] = selectors.my_open_request_count(user=request.user)
     return render(request, "catalogue/browse.html", context)
 
 

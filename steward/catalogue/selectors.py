@@ -9,6 +9,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from steward.catalogue.models import (
+    OPEN_STATES,
     CatalogueCategory,
     CatalogueItem,
     FulfilmentMode,
@@ -51,6 +52,17 @@ def item_list(*, user: Any, q: str = "", category: Any = None) -> QuerySet[Catal
     return qs
 
 
+def item_groups(
+    *, user: Any, q: str = "", category: Any = None
+) -> list[tuple[CatalogueCategory, list[CatalogueItem]]]:
+    """``item_list`` grouped by category in the catalogue's order: what the storefront and
+    the portal's "Request something" show (``catalogue/_browse.html``)."""
+    groups: dict[CatalogueCategory, list[CatalogueItem]] = {}
+    for item in item_list(user=user, q=q, category=category):
+        groups.setdefault(item.category, []).append(item)
+    return list(groups.items())
+
+
 def item_get(*, user: Any, slug: str) -> CatalogueItem | None:
     return (
         item_list(user=user)
@@ -73,6 +85,10 @@ def my_requests(*, user: Any) -> QuerySet[RequestedItem]:
     if person is not None:
         mine |= Q(requested_for=person) | Q(ticket__requester=person)
     return requested_item_list(user=user).filter(mine)
+
+
+def my_open_request_count(*, user: Any) -> int:
+    return my_requests(user=user).filter(state__in=OPEN_STATES).count()
 
 
 def requested_item_get(*, user: Any, pk: Any) -> RequestedItem | None:

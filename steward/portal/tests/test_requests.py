@@ -121,3 +121,19 @@ def test_someone_elses_request_is_404(world, monitor_request, client_for, make_u
     assert other.get("/portal/request/").context["mine"] == []
     response = client_for("acme_contact").get(f"/portal/request/{monitor_request.pk}/")
     assert response.status_code == 404
+
+
+def test_the_request_page_is_the_catalogue_storefront_with_its_category_chips(
+    monitor_request, client_for
+):
+    client = client_for(Role.EMPLOYEE)
+    page = client.get("/portal/request/")
+    assert "catalogue/_browse.html" in [t.name for t in page.templates]
+    html = page.content.decode()
+    assert 'id="catalogue-grid"' in html and 'class="cat-chips"' in html
+    assert 'hx-get="/catalogue/browse/"' in html and 'hx-push-url="false"' in html
+    category = monitor_request.item.category_id
+    card = 'href="/catalogue/i/second-monitor/"'
+    assert card in client.get(f"/portal/request/?category={category}").content.decode()
+    other = client.get(f"/portal/request/?category={category + 1}").content.decode()
+    assert card not in other and 'id="my-requests"' in other

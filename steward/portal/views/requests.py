@@ -22,11 +22,10 @@ MY_REQUESTS_SHOWN = 20
 @login_required
 @require_safe
 def request_home(request: HttpRequest) -> HttpResponse:
+    """The catalogue as the storefront shows it (``catalogue/_browse.html``) and my
+    requests below it."""
     q = request.GET.get("q", "").strip()[:100]
-    items = list(cat_selectors.item_list(user=request.user, q=q).order_by("category__name", "name"))
-    groups: dict[object, list[object]] = {}
-    for item in items:
-        groups.setdefault(item.category, []).append(item)
+    category = request.GET.get("category", "")
     mine = list(
         cat_selectors.my_requests(user=request.user).order_by("-created_at", "-pk")[
             :MY_REQUESTS_SHOWN
@@ -35,7 +34,14 @@ def request_home(request: HttpRequest) -> HttpResponse:
     return page(
         request,
         "portal/request.html",
-        {"title": _("Request something"), "q": q, "groups": list(groups.items()), "mine": mine},
+        {
+            "title": _("Request something"),
+            "q": q,
+            "category": category,
+            "groups": cat_selectors.item_groups(user=request.user, q=q, category=category or None),
+            "categories": list(cat_selectors.category_list(user=request.user)),
+            "mine": mine,
+        },
         current="request",
     )
 
