@@ -120,9 +120,10 @@ class AttachmentActions:
     ) -> FileResponse:
         """The file's bytes as a download; 404 for an internal file unless you are IT staff."""
         obj = self.get_object()
-        if not is_id(attachment_id):
+        if attachment_id is None or not is_id(attachment_id):
             raise exceptions.NotFound()
-        attachment = features.attachments_for(obj, request.user).filter(pk=attachment_id).first()
+        rows = features.attachments_for(obj, request.user)
+        attachment = rows.filter(pk=int(attachment_id)).first()
         if attachment is None:
             raise exceptions.NotFound()
         return file_response(attachment)
