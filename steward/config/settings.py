@@ -80,6 +80,8 @@ TEMPLATES = [
         },
     }
 ]
+# Every select's empty choice says what it means ("Choose…", "—"; "Any" in filters).
+FORM_RENDERER = "steward.core.ui.forms.FormRenderer"
 
 DATABASE_URL = env.get("STEWARD_DATABASE_URL")
 if DATABASE_URL:

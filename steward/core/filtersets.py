@@ -7,23 +7,7 @@ from steward.core.context import Origin
 from steward.core.models import AuditEntry
 from steward.core.models.audit import AuditAction
 from steward.core.permissions import restrict
-
-
-class AuditEntryFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(
-        field_name="object_repr", lookup_expr="icontains", label=_("Object")
-    )
-    actor_name = django_filters.CharFilter(lookup_expr="icontains", label=_("Who"))
-    action = django_filters.ChoiceFilter(choices=AuditAction.choices)
-    origin = django_filters.ChoiceFilter(choices=Origin.choices)
-    since = django_filters.IsoDateTimeFilter(
-        field_name="timestamp", lookup_expr="gte", label=_("Since")
-    )
-    request_id = django_filters.CharFilter(label=_("Request id"))
-
-    class Meta:
-        model = AuditEntry
-        fields = ["q", "actor_name", "action", "origin", "since", "request_id"]
+from steward.core.ui.forms import FILTER_RENDERER
 
 
 class RestrictedFilterSet(django_filters.FilterSet):
@@ -40,3 +24,26 @@ class RestrictedFilterSet(django_filters.FilterSet):
                 queryset = f.queryset
                 if queryset is not None and not callable(queryset):
                     f.queryset = restrict(queryset.all(), user, "view")
+
+    def get_form_class(self) -> Any:
+        """Filter forms render through ``FILTER_RENDERER``: an empty choice reads "Any"."""
+        form_class = super().get_form_class()
+        form_class.default_renderer = FILTER_RENDERER
+        return form_class
+
+
+class AuditEntryFilterSet(RestrictedFilterSet):
+    q = django_filters.CharFilter(
+        field_name="object_repr", lookup_expr="icontains", label=_("Object")
+    )
+    actor_name = django_filters.CharFilter(lookup_expr="icontains", label=_("Who"))
+    action = django_filters.ChoiceFilter(choices=AuditAction.choices)
+    origin = django_filters.ChoiceFilter(choices=Origin.choices)
+    since = django_filters.IsoDateTimeFilter(
+        field_name="timestamp", lookup_expr="gte", label=_("Since")
+    )
+    request_id = django_filters.CharFilter(label=_("Request id"))
+
+    class Meta:
+        model = AuditEntry
+        fields = ["q", "actor_name", "action", "origin", "since", "request_id"]

@@ -138,9 +138,7 @@ class SearchFilterSet(DeskFilterSet):
 
 class TicketFilterSet(DeskFilterSet):
     q = django_filters.CharFilter(method="filter_q", label=_("Search"), max_length=200)
-    kind = django_filters.ChoiceFilter(
-        choices=TicketKind.choices, empty_label=_("Any"), label=_("Kind")
-    )
+    kind = django_filters.ChoiceFilter(choices=TicketKind.choices, label=_("Kind"))
     # distinct=False: these are columns of the ticket itself, so several values cannot
     # repeat a row; django-filter's default DISTINCT made the queue sort a million rows.
     status = django_filters.MultipleChoiceFilter(
@@ -161,24 +159,17 @@ class TicketFilterSet(DeskFilterSet):
     unassigned = django_filters.BooleanFilter(
         field_name="assignee", lookup_expr="isnull", label=_("Unassigned")
     )
-    organisation = IdModelChoiceFilter(
-        queryset=Organisation.objects.all(), empty_label=_("Any"), label=_("Organisation")
-    )
+    organisation = IdModelChoiceFilter(queryset=Organisation.objects.all(), label=_("Organisation"))
     requester = IdModelChoiceFilter(
         queryset=Person.objects.all(), widget=LookupSelect(Person), label=_("Requester")
     )
     category = IdModelChoiceFilter(
         queryset=Category.objects.select_related("parent"),
         method="filter_category",
-        empty_label=_("Any"),
         label=_("Category"),
     )
-    service = IdModelChoiceFilter(
-        queryset=Service.objects.all(), empty_label=_("Any"), label=_("Service")
-    )
-    channel = django_filters.ChoiceFilter(
-        choices=Channel.choices, empty_label=_("Any"), label=_("Channel")
-    )
+    service = IdModelChoiceFilter(queryset=Service.objects.all(), label=_("Service"))
+    channel = django_filters.ChoiceFilter(choices=Channel.choices, label=_("Channel"))
     is_major = django_filters.BooleanFilter(label=_("Major incident"))
     breached = django_filters.BooleanFilter(method="filter_breached", label=_("SLA breached"))
     breaching_within = django_filters.NumberFilter(

@@ -1,4 +1,5 @@
-"""Form helpers shared by every app: custom field inputs added to any model form."""
+"""Form helpers shared by every app: custom field inputs added to any model form, and the
+renderers that give every select a meaningful empty choice."""
 
 from __future__ import annotations
 
@@ -6,8 +7,56 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db.models.fields import BLANK_CHOICE_DASH
+from django.forms.renderers import DjangoTemplates
+from django.utils.translation import gettext_lazy as _
 
 from steward.core.customfields import definitions
+
+DASHES = BLANK_CHOICE_DASH[0][1]
+"""Django's and django-filter's empty choice, "---------": it says nothing to a reader."""
+
+
+class FormRenderer(DjangoTemplates):
+    """Django's renderer (``FORM_RENDERER``, so every form of every app), except that a select
+    whose empty choice is Django's "---------" says what it means: "Choose…" when a value is
+    required, "—" when the field may stay empty. Labels a form sets itself are kept."""
+
+    def empty_label(self, widget: dict[str, Any]) -> str:
+        return str(_("Choose…") if widget.get("required") else "—")
+
+    def is_empty_choice(self, option: dict[str, Any]) -> bool:
+        return option["value"] == "" and option["label"] == DASHES
+
+    def render(self, template_name: str, context: dict[str, Any], request: Any = None) -> str:
+        widget = context.get("widget")
+        if isinstance(widget, dict):
+            for _group, options, _index in widget.get("optgroups", ()):
+                for option in options:
+                    if self.is_empty_choice(option):
+                        option["label"] = self.empty_label(widget)
+        return str(super().render(template_name, context, request))
+
+
+class FilterRenderer(FormRenderer):
+    """Filters of a list (filtersets, report filters): not choosing means "Any", also for a
+    yes/no filter (whose empty choice Django calls "Unknown")."""
+
+    def empty_label(self, widget: dict[str, Any]) -> str:
+        return str(_("Any"))
+
+    def is_empty_choice(self, option: dict[str, Any]) -> bool:
+        return option["value"] in ("", "unknown")
+
+
+FILTER_RENDERER = FilterRenderer()
+
+
+class FilterForm(forms.Form):
+    """Base of a form that filters a list rather than edits data."""
+
+    default_renderer = FILTER_RENDERER
+
 
 FIELD_TYPES: dict[str, Any] = {
     "text": lambda d: forms.CharField(max_length=1000),

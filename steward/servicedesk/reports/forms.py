@@ -9,6 +9,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from steward.core.ui.forms import FilterForm
 from steward.org import selectors as org_selectors
 from steward.servicedesk.reports.selectors import ReportFilters
 
@@ -17,7 +18,7 @@ MAX_DAYS = 3 * 366
 EARLIEST, LATEST = datetime.date(1970, 1, 1), datetime.date(2999, 12, 31)
 
 
-class ReportFilterForm(forms.Form):
+class ReportFilterForm(FilterForm):
     date_from = forms.DateField(label=_("From"), required=False)
     date_to = forms.DateField(label=_("Until"), required=False)
     team = forms.ModelChoiceField(label=_("Group"), queryset=None, required=False)
