@@ -31,11 +31,15 @@ def _is_audited(model: type[models.Model]) -> bool:
 
 
 def raw_values(field_names: Iterable[str], values: Iterable[Any]) -> dict[str, Any]:
-    """Values as loaded from the database; mutable ones copied so in-place edits show."""
-    return {
-        name: copy.deepcopy(value) if isinstance(value, (dict, list)) else value
-        for name, value in zip(field_names, values, strict=True)
-    }
+    """Values as loaded from the database; mutable ones copied so in-place edits show.
+    Runs for every row a list loads: empty containers (most custom fields) skip deepcopy."""
+    raw = dict(zip(field_names, values, strict=True))
+    for name, value in raw.items():
+        if type(value) is dict or type(value) is list:
+            raw[name] = copy.deepcopy(value) if value else type(value)()
+        elif isinstance(value, (dict, list)):
+            raw[name] = copy.deepcopy(value)
+    return raw
 
 
 def before(instance: models.Model) -> dict[str, Any] | None:

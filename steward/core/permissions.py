@@ -145,8 +145,15 @@ def can(user: Any, action: str, obj: models.Model | type[models.Model]) -> bool:
         return bool(roles_of(user) & policy_for(obj).roles_for(action))
     if obj.pk is None:
         return bool(roles_of(user) & policy_for(type(obj)).roles_for(action))
-    manager = type(obj)._base_manager
-    return restrict(manager.filter(pk=obj.pk), user, action).exists()
+    return _row_allowed(user, action, obj)
+
+
+def _row_allowed(user: Any, action: str, obj: models.Model) -> bool:
+    """Whether the saved row is within what ``user`` may ``action``. When no rule narrows
+    the rows (a role that may act on all of them) the answer needs no query."""
+    mine = type(obj)._base_manager.filter(pk=obj.pk)
+    allowed = restrict(mine, user, action)
+    return allowed is mine or allowed.exists()
 
 
 def ensure(user: Any, action: str, obj: models.Model | type[models.Model]) -> None:
@@ -166,8 +173,7 @@ def ensure_saved_in_scope(user: Any, action: str, obj: models.Model) -> None:
     Catches writes that would move an object out of what the user may see, e.g. a customer
     contact setting another organisation. Raise inside ``transaction.atomic`` to roll back.
     """
-    manager = type(obj)._base_manager
-    if not restrict(manager.filter(pk=obj.pk), user, action).exists():
+    if not _row_allowed(user, action, obj):
         raise PermissionDenied(
             _t("The result would be outside what you may %(action)s.") % {"action": action}
         )

@@ -343,6 +343,23 @@ def first_response(ticket: Any, *, at: datetime.datetime) -> None:
     _sync(ticket, at)
 
 
+def _policies() -> dict[int, SLAPolicy]:
+    return {p.pk: p for p in SLAPolicy.objects.all()}
+
+
+def _with_policies(clocks: Any) -> list[SLAClock]:
+    """Clocks to read (never to save) with their policies from the process cache: a page of
+    tickets has a few policies and many clocks."""
+    policies = configcache.get("servicedesk.sla_policies", _policies)
+    rows = list(clocks)
+    if any(c.policy_id is not None and c.policy_id not in policies for c in rows):
+        policies = _policies()  # a policy newer than what this process holds
+    for clock in rows:
+        if clock.policy_id is not None:
+            clock.policy = policies[clock.policy_id]
+    return rows
+
+
 def ticket_sla_state(
     ticket: Any, now: datetime.datetime, calendars: Calendars | None = None
 ) -> dict[str, Any]:
@@ -359,7 +376,7 @@ def ticket_sla_state(
     if prefetched is not None:
         clocks = [c for c in prefetched if c.is_active]
     else:
-        clocks = list(ticket.sla_clocks.filter(is_active=True).select_related("policy"))
+        clocks = _with_policies(SLAClock.objects.filter(ticket_id=ticket.pk, is_active=True))
     calendars.preload_for(clocks)
     for clock in clocks:
         state[clock.metric] = clock_state(clock, now, calendars)
@@ -371,7 +388,7 @@ def sla_states(tickets: Iterable[Ticket], now: datetime.datetime) -> dict[int, d
     tickets = list(tickets)
     by_ticket: dict[int, list[SLAClock]] = {t.pk: [] for t in tickets}
     clocks = SLAClock.objects.filter(ticket_id__in=list(by_ticket), is_active=True)
-    for clock in clocks.select_related("policy"):
+    for clock in _with_policies(clocks):
         by_ticket[clock.ticket_id].append(clock)
     calendars = Calendars()
     calendars.preload_for(c for rows in by_ticket.values() for c in rows)
