@@ -116,3 +116,22 @@ def test_markdown_is_rendered_and_scripts_never_reach_the_reader(kb, client):
     html = client.get(f"/knowledge/articles/{article.slug}/").content.decode()
     assert "<h2>Steps</h2>" in html and "<ol>" in html
     assert "<script>alert(1)" not in html and 'href="javascript:' not in html
+
+
+def test_readers_see_an_articles_public_files_but_never_its_internal_ones(kb, client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from steward.core import features
+
+    article = kb["article"]("Printer setup", status="published", visibility="public")
+    for name, internal in (("driver.txt", False), ("vendor-contract.txt", True)):
+        features.attachment_add(
+            obj=article,
+            upload=SimpleUploadedFile(name, b"text"),
+            user=kb["users"][Role.AGENT],
+            internal=internal,
+        )
+    for reader in (Role.EMPLOYEE, "acme_contact"):
+        client.force_login(kb["users"][reader])
+        page = client.get(f"/knowledge/articles/{article.slug}/").content.decode()
+        assert "driver.txt" in page and "vendor-contract.txt" not in page
