@@ -97,12 +97,12 @@ def test_the_shared_generation_is_read_once_per_request(django_assert_num_querie
     load = Loader()
     load.read()
     other = Loader()
-    with configcache.scope():
-        with django_assert_num_queries(2):  # the generation once, then the new value
-            load.read()
-            other()  # the loader itself: one query
-            configcache.get("test.other", lambda: 1)
-            configcache.get("test.other", lambda: 2)
+    # The generation once for the request, then one query of the loader called directly.
+    with configcache.scope(), django_assert_num_queries(2):
+        load.read()
+        other()
+        assert configcache.get("test.other", lambda: 1) == 1
+        assert configcache.get("test.other", lambda: 2) == 1
 
 
 def test_queryset_update_of_a_registered_model_invalidates():
