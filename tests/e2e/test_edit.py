@@ -81,6 +81,16 @@ def test_comment_and_attachment_on_a_person(session, org_world, tmp_path):
     with s.page.expect_download() as download:
         link.click()
     assert download.value.path().read_text() == "Signed by the employee.\n"
+
+    staff_only = tmp_path / "background-check.txt"
+    staff_only.write_text("For HR and IT only.\n")
+    s.page.get_by_label(re.compile("Attach a file")).set_input_files(str(staff_only))
+    s.page.get_by_label(re.compile("Internal file")).check()
+    s.page.get_by_role("button", name="Upload").click()
+    row = s.page.locator("#tab-panel tr.internal")
+    row.wait_for()
+    assert "background-check.txt" in row.inner_text() and "internal" in row.inner_text()
+    s.shot("internal-attachment")
     assert s.errors == []
 
 

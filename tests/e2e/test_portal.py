@@ -92,6 +92,23 @@ def test_an_employee_reports_an_issue_sees_a_suggestion_and_replies(session, des
     )
     s.shot("replied")
 
+    # The agent attaches a file for the requester and a staff-only one: only the first shows.
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from steward.core import features
+
+    for name, internal in (("print-queue-reset.txt", False), ("vendor-case.txt", True)):
+        features.attachment_add(
+            obj=ticket,
+            upload=SimpleUploadedFile(name, b"notes"),
+            user=desk["users"][Role.AGENT],
+            internal=internal,
+        )
+    s.page.reload()
+    assert s.page.locator("#attachments").get_by_text("print-queue-reset.txt").is_visible()
+    assert s.page.get_by_text("vendor-case.txt").count() == 0
+    s.shot("files")
+
     s.page.goto("/portal/tickets/")
     assert s.page.locator("#my-tickets").get_by_text("The printer").count() == 0
     assert s.page.locator("#my-tickets").get_by_text("printer paper jam").is_visible()
