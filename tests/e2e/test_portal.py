@@ -117,6 +117,10 @@ def test_an_employee_reports_an_issue_sees_a_suggestion_and_replies(session, des
     s.page.get_by_role("link", name="Request something").first.click()
     assert s.page.get_by_role("link", name=re.compile("Second monitor")).is_visible()
     s.shot("request-something")
+    # The storefront's live search, in place: the address stays the portal's.
+    s.page.get_by_label("Search the catalogue").fill("plotter")
+    s.page.get_by_text("Nothing in the catalogue matches").wait_for()
+    assert s.page.url.endswith("/portal/request/")
     s.page.get_by_role("link", name="Knowledge").first.click()
     s.page.get_by_label("Search for help").fill("printer")
     s.page.get_by_role("button", name="Search").click()
