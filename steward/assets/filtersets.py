@@ -141,6 +141,13 @@ class AssetFilterSet(AssetsFilterSet):
 
 
 class AssetAssignmentFilterSet(AssetsFilterSet):
+    search_fields = (
+        "asset__asset_tag",
+        "asset__name",
+        "person__first_name",
+        "person__last_name",
+        "location__name",
+    )
     person = IdModelChoiceFilter(
         queryset=Person.objects.all(), widget=LookupSelect(Person), label=_("Person")
     )

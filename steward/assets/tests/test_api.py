@@ -229,6 +229,10 @@ def test_assignments_at_an_instant(api, world, make_asset):
     assert len(_ids(client.get("/api/assets/assignments/", {"at": now.isoformat()}))) == 1
     before = (now - datetime.timedelta(days=1)).isoformat()
     assert _ids(client.get("/api/assets/assignments/", {"at": before})) == set()
+    found = _ids(client.get("/api/assets/assignments/", {"q": asset.asset_tag}))
+    assert len(found) == 1
+    assert _ids(client.get("/api/assets/assignments/", {"q": world["employee"].last_name})) == found
+    assert _ids(client.get("/api/assets/assignments/", {"q": "nobody-at-all"})) == set()
     assert client.post("/api/assets/assignments/", {}).status_code in (403, 405)
 
 
