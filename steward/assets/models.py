@@ -18,7 +18,6 @@ from steward.core.models import AuditedModel
 SUPPLIER = "supplier"
 """``org`` organisation kind of vendors (org's models stay private to org)."""
 
-MONEY = {"max_digits": 12, "decimal_places": 2}
 NOT_NEGATIVE = [MinValueValidator(Decimal("0"))]
 
 
@@ -34,7 +33,7 @@ class Category(models.TextChoices):
     IOT = "iot", _("IoT device")
 
 
-DEFAULT_LIFE_MONTHS = {
+DEFAULT_LIFE_MONTHS: dict[str, int] = {
     Category.LAPTOP: 36,
     Category.DESKTOP: 48,
     Category.MONITOR: 60,
@@ -177,7 +176,12 @@ class Asset(AuditedModel):
         _("condition"), max_length=8, choices=Condition.choices, default=Condition.NEW
     )
     purchase_cost = models.DecimalField(
-        _("cost"), null=True, blank=True, validators=NOT_NEGATIVE, **MONEY
+        _("cost"),
+        null=True,
+        blank=True,
+        validators=NOT_NEGATIVE,
+        max_digits=12,
+        decimal_places=2,
     )
     purchase_date = models.DateField(_("purchase date"), null=True, blank=True)
     supplier = models.ForeignKey(
@@ -244,7 +248,7 @@ class Asset(AuditedModel):
         return f"{self.asset_tag} {self.name}".strip() if self.name else self.asset_tag
 
     def clean(self) -> None:
-        errors: dict[str, str] = {}
+        errors: dict[str, Any] = {}
         if self.purchase_date and self.warranty_end and self.warranty_end < self.purchase_date:
             errors["warranty_end"] = _("The warranty cannot end before the purchase date.")
         if self.assigned_person_id and self.assigned_location_id:
@@ -363,7 +367,9 @@ class Contract(AuditedModel):
         limit_choices_to={"kind": SUPPLIER},
         verbose_name=_("vendor"),
     )
-    cost = models.DecimalField(_("cost"), null=True, blank=True, validators=NOT_NEGATIVE, **MONEY)
+    cost = models.DecimalField(
+        _("cost"), null=True, blank=True, validators=NOT_NEGATIVE, max_digits=12, decimal_places=2
+    )
     start_date = models.DateField(_("start"))
     end_date = models.DateField(_("end"))
     renewal = models.CharField(
@@ -388,7 +394,7 @@ class Contract(AuditedModel):
         return self.name
 
     def clean(self) -> None:
-        errors: dict[str, str] = {}
+        errors: dict[str, Any] = {}
         if self.start_date and self.end_date and self.end_date < self.start_date:
             errors["end_date"] = _("The contract cannot end before it starts.")
         if errors:

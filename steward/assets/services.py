@@ -83,11 +83,13 @@ def asset_update(*, asset: Asset, data: Mapping[str, Any], actor: Any) -> Asset:
     """Change the catalogue data of an asset (not its status or holder)."""
     permissions.ensure(actor, "change", asset)
     _reject_lifecycle_fields(data, creating=False)
-    return services.object_update(obj=asset, data=data, actor=actor)
+    updated: Asset = services.object_update(obj=asset, data=data, actor=actor)
+    return updated
 
 
 def _lock(asset: Asset) -> Asset:
-    return Asset.objects.select_for_update().get(pk=asset.pk)
+    locked: Asset = Asset.objects.select_for_update().get(pk=asset.pk)
+    return locked
 
 
 def _require_move(asset: Asset, target: str) -> None:
