@@ -99,6 +99,9 @@ class AssetFilterSet(AssetsFilterSet):
     assigned_person = IdModelChoiceFilter(
         queryset=Person.objects.all(), widget=LookupSelect(Person), label=_("Assigned to")
     )
+    model = IdModelChoiceFilter(
+        queryset=HardwareModel.objects.select_related("manufacturer"), label=_("Model")
+    )
     loan_overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("Loan overdue"))
     warranty_before = django_filters.DateFilter(
         field_name="warranty_end", lookup_expr="lt", label=_("Warranty ends before")

@@ -55,6 +55,11 @@ class AssetForm(forms.ModelForm):  # type: ignore[type-arg]
         ]
         widgets = {"purchase_date": DATE, "warranty_end": DATE}
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        models = HardwareModel.objects.select_related("manufacturer")
+        self.fields["model"].queryset = models  # type: ignore[attr-defined]
+
 
 class ContractForm(forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
