@@ -184,6 +184,8 @@ def test_check_out_check_in_transition_and_acknowledge_through_the_api(api, worl
         ("check-out", {}),
         ("check-out", {"person": 999999}),
         ("check-out", {"person": "x"}),
+        ("check-out", {"person": 99999999999999999999999}),
+        ("check-out", {"location": "１２"}),
         ("check-out", {"location": 1, "person": 1, "extra": 1}),
         ("check-out", {"loan_due": "2001-01-01", "person": None, "location": None}),
         ("check-out", []),

@@ -156,3 +156,28 @@ def test_add_form_creates_an_asset_and_reports_bad_values(browser, world):
     created = Asset.objects.get(asset_tag="UI-1")
     assert created.status == Status.IN_STOCK
     assert client.get(reverse("assets:asset_edit", kwargs={"pk": created.pk})).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("action", "data"),
+    [
+        ("check-out", {"person": "99999999999999999999999"}),
+        ("check-out", {"location": "１２"}),
+        ("check-out", {"person": "abc", "loan_due": "31/31/2031"}),
+        ("check-in", {"condition": "melted"}),
+        ("transition", {"status": "deployed"}),
+        ("transition", {}),
+        ("explode", {}),
+    ],
+)
+def test_hostile_action_posts_are_messages_not_server_errors(
+    browser, world, make_asset, action, data
+):
+    asset = make_asset()
+    client = browser(world["manager"])
+    url = reverse("assets:asset_action", kwargs={"pk": asset.pk, "action": action})
+    response = client.post(url, data, follow=True)
+    assert response.status_code == 200
+    assert [m.level_tag for m in response.context["messages"]] == ["error"]
+    asset.refresh_from_db()
+    assert asset.status == Status.IN_STOCK
