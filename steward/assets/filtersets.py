@@ -15,6 +15,7 @@ from django_filters.fields import ModelChoiceField
 from django_filters.filterset import FILTER_FOR_DBFIELD_DEFAULTS
 
 from steward.assets.models import (
+    SUPPLIER,
     Asset,
     AssetAssignment,
     Category,
@@ -102,6 +103,9 @@ class AssetFilterSet(AssetsFilterSet):
     model = IdModelChoiceFilter(
         queryset=HardwareModel.objects.select_related("manufacturer"), label=_("Model")
     )
+    supplier = IdModelChoiceFilter(
+        queryset=Organisation.objects.filter(kind=SUPPLIER), label=_("Supplier")
+    )
     loan_overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("Loan overdue"))
     warranty_before = django_filters.DateFilter(
         field_name="warranty_end", lookup_expr="lt", label=_("Warranty ends before")
@@ -172,6 +176,9 @@ class ContractFilterSet(AssetsFilterSet):
         field_name="end_date", lookup_expr="lt", label=_("Ends before")
     )
     asset = IdFilter(field_name="assets", label=_("Covers asset (id)"))
+    vendor = IdModelChoiceFilter(
+        queryset=Organisation.objects.filter(kind=SUPPLIER), label=_("Vendor")
+    )
 
     class Meta:
         model = Contract
