@@ -5,8 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import models
+from django.utils.encoding import force_str
+from django.utils.hashable import make_hashable
+from django.utils.translation import get_language
 
 from steward.core import audit, configcache
+
+_choice_labels: dict[tuple[int, str | None], dict[Any, Any]] = {}
 
 
 class AuditedQuerySet(models.QuerySet):  # type: ignore[type-arg]
@@ -54,6 +59,20 @@ class AuditedModel(TimeStampedModel):
 
     class Meta:
         abstract = True
+
+    def _get_FIELD_display(self, field: Any) -> Any:
+        """``get_<field>_display()`` with the labels built once per field and language:
+        Django rebuilds and hashes every (lazy) choice on each call, a list page's top cost."""
+        key = (id(field), get_language())
+        labels = _choice_labels.get(key)
+        if labels is None:
+            labels = {
+                make_hashable(value): force_str(label, strings_only=True)
+                for value, label in field.flatchoices
+            }
+            _choice_labels[key] = labels
+        value = make_hashable(getattr(self, field.attname))
+        return labels[value] if value in labels else force_str(value, strings_only=True)
 
     @classmethod
     def from_db(cls, db: Any, field_names: Any, values: Any) -> Any:

@@ -87,6 +87,10 @@ class ObjectListView(StewardView):
     def extra_context(self) -> dict[str, Any]:
         return {}
 
+    def row_values(self, obj: Any) -> Any:
+        """The cells of one row, for templates that show ``columns`` generically."""
+        return [c.value(obj) for c in self.columns]
+
     def sorting(self) -> tuple[str, list[str]]:
         requested = self.request.GET.get("sort", "")
         allowed = {c.name: c.sort for c in self.columns if c.sort}
@@ -119,7 +123,7 @@ class ObjectListView(StewardView):
         context = {
             "title": self.title or capfirst(meta.verbose_name_plural),  # keeps "SLA"
             "page": page,
-            "rows": [(obj, [c.value(obj) for c in self.columns]) for obj in page.object_list],
+            "rows": [(obj, self.row_values(obj)) for obj in page.object_list],
             "columns": self.columns,
             "filterset": filterset,
             "sort": sort,
