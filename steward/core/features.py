@@ -54,9 +54,7 @@ def comments_for(obj: models.Model, user: Any) -> models.QuerySet[Comment]:
 
 def attachments_for(obj: models.Model, user: Any) -> models.QuerySet[Attachment]:
     """The object's attachments as ``user`` may see them (``None``: the system, all)."""
-    return visible_to(Attachment.objects.filter(**_link(obj)), user).select_related(
-        "uploaded_by"
-    )
+    return visible_to(Attachment.objects.filter(**_link(obj)), user).select_related("uploaded_by")
 
 
 def watchers_of(obj: models.Model) -> list[Watch]:
