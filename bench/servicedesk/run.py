@@ -298,10 +298,10 @@ def main() -> None:
                               m.p95_ms, m.p99_ms, m.errors, m.requests, target)  # fmt: skip
                     rows.append(row)
                     print(json.dumps(asdict(row)), flush=True)
-    if args.no_readme:
-        return
     results = RESULTS.with_name(f"results-{args.engines.replace(',', '-')}.json")
     results.write_text(json.dumps({"rows": [asdict(r) for r in rows], "setup": timings}, indent=2))
+    if args.no_readme:
+        return
     command = "python bench/servicedesk/run.py " + " ".join(sys.argv[1:])
     update_readme(rows, timings, command.strip(), args.tickets)
 
