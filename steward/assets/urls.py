@@ -1,6 +1,6 @@
 from django.urls import path
 
-from steward.assets import forms, views
+from steward.assets import forms, software_urls, views
 from steward.core.ui.routes import crud
 
 app_name = "assets"
@@ -45,3 +45,4 @@ urlpatterns = [
         form_class=forms.ContractForm,
     ),
 ]
+urlpatterns += software_urls.urlpatterns

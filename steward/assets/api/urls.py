@@ -1,6 +1,6 @@
 from rest_framework.routers import SimpleRouter
 
-from steward.assets.api import views
+from steward.assets.api import software, views
 
 router = SimpleRouter()
 router.register("assets", views.AssetViewSet)
@@ -8,4 +8,6 @@ router.register("assignments", views.AssetAssignmentViewSet)
 router.register("hardware-models", views.HardwareModelViewSet)
 router.register("manufacturers", views.ManufacturerViewSet)
 router.register("contracts", views.ContractViewSet)
+for prefix, viewset in software.ROUTES:
+    router.register(prefix, viewset)
 urlpatterns = router.urls
