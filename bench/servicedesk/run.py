@@ -292,6 +292,9 @@ def main() -> None:
             for scenario, client_counts, target in scenarios(inst):
                 if wanted and not any(w in scenario.name.lower() for w in wanted):
                     continue
+                # Every gunicorn worker serves the scenario once before the clock starts:
+                # a worker's first request (lazy imports, caches) is not steady state.
+                run(inst["url"], scenario, 8, 2, f"{engine}warm")
                 for clients in client_counts:
                     m = run(inst["url"], scenario, clients, args.duration, f"{engine}{clients}")
                     row = Row(engine, scenario.name, clients, round(m.rps, 1), m.p50_ms,

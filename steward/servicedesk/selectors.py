@@ -12,6 +12,7 @@ from django.db.models import Q, QuerySet
 from steward.core import permissions
 from steward.core.validation import is_id
 from steward.servicedesk.models import (
+    Category,
     Service,
     SurveyResponse,
     Ticket,
@@ -30,6 +31,22 @@ LIST_RELATED = (
     "assignee",
     "sla_policy",
 )
+API_LIST_RELATED = tuple(r for r in LIST_RELATED if r != "sla_policy")
+"""The API list shows the policy's id only: no join for it."""
+API_LIST_ONLY = (
+    *(f.name for f in Ticket._meta.concrete_fields if f.name != "search_text"),
+    "requester__first_name",
+    "requester__last_name",
+    "organisation__name",
+    "category__name",
+    "category__parent__name",
+    "service__name",
+    "team__name",
+    "assignee__first_name",
+    "assignee__last_name",
+)
+"""Columns the API list serializes: the related rows' names, not their every column (a page
+of 50 tickets built ~450 full related rows)."""
 DETAIL_RELATED = (
     *LIST_RELATED,
     "affected_person",
@@ -110,6 +127,35 @@ def time_entries_for(ticket: Ticket, user: Any) -> QuerySet[TimeEntry]:
 
 def children_of(ticket: Ticket, user: Any) -> QuerySet[Ticket]:
     return ticket_list(user).filter(parent=ticket)
+
+
+def category_by_names(names: list[str], *, kind: str = "incident") -> Category | None:
+    """The first active category for ``kind`` (or for both kinds) named like one of ``names``
+    (case-insensitive), in the order given, or None: how another app picks a sensible
+    default (a problem reported on a laptop lands in "Laptop", else in "Hardware")."""
+    wanted = [n.strip().lower() for n in names if n and n.strip()]
+    if not wanted:
+        return None
+    match = Q()
+    for name in wanted:
+        match |= Q(name__iexact=name)
+    rows = (
+        Category.objects.filter(is_active=True)
+        .filter(Q(kind=kind) | Q(kind=""))
+        .filter(match)
+        .select_related("parent")
+        .order_by("parent_id", "pk")
+    )
+    found: dict[str, Category] = {}
+    for category in rows:
+        found.setdefault(category.name.lower(), category)
+    return next((found[n] for n in wanted if n in found), None)
+
+
+def tickets_of_asset(user: Any, asset_id: int) -> QuerySet[Ticket]:
+    """The tickets about one asset that ``user`` may see, newest first: the asset's repair
+    and problem history."""
+    return ticket_list(user).filter(asset_id=asset_id).order_by("-created_at", "-id")
 
 
 def service_status_list() -> QuerySet[Service]:

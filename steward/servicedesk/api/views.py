@@ -61,13 +61,15 @@ class TicketViewSet(AttachmentActions, StewardViewSet):
     queryset = Ticket.objects.all()
     serializer_class = s.TicketSerializer
     filterset_class = filtersets.TicketFilterSet
-    list_select_related = selectors.LIST_RELATED
+    list_select_related = selectors.API_LIST_RELATED
     ordering_fields = ["id", "created_at", "updated_at", "priority", "status", "resolution_due"]
 
     def get_queryset(self) -> QuerySet[Any]:
         qs = super().get_queryset()
         if self.action == "retrieve":
             qs = qs.select_related(*selectors.DETAIL_RELATED).prefetch_related("sla_clocks")
+        elif self.action == "list":
+            qs = qs.only(*selectors.API_LIST_ONLY)
         return qs
 
     def get_serializer_class(self) -> Any:
