@@ -16,6 +16,7 @@ from steward.core.api.serializers import StrictSerializer
 from steward.core.models import TaggedItem
 from steward.core.validation import is_id
 from steward.servicedesk.models import (
+    Category,
     Channel,
     PendingReason,
     SurveyResponse,
@@ -225,6 +226,7 @@ class TicketSerializer(DeskSerializer):
             "service",
             "service_name",
             "configuration_item_id",
+            "asset_id",
             "impact",
             "urgency",
             "priority",
@@ -298,6 +300,7 @@ class TicketCreateSerializer(RestrictedChoicesMixin, DeskSerializer):
             "category",
             "service",
             "configuration_item_id",
+            "asset_id",
             "impact",
             "urgency",
             "team",
@@ -307,7 +310,15 @@ class TicketCreateSerializer(RestrictedChoicesMixin, DeskSerializer):
             "tags",
         ]
         extra_kwargs = {
-            "requester": {"required": False},
+            # Loaded with what opening the ticket reads next: the requester's organisation,
+            # the category's parent (routing falls back to its team; the name shows both).
+            "requester": {
+                "required": False,
+                "queryset": Ticket._meta.get_field(
+                    "requester"
+                ).related_model.objects.select_related("organisation"),
+            },
+            "category": {"queryset": Category.objects.select_related("parent")},
             "organisation": {"required": False},
             "channel": {"default": Channel.API},
         }
@@ -328,6 +339,7 @@ class TicketUpdateSerializer(RestrictedChoicesMixin, DeskSerializer):
             "category",
             "service",
             "configuration_item_id",
+            "asset_id",
             "impact",
             "urgency",
             "priority",

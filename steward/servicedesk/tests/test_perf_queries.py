@@ -95,7 +95,7 @@ def test_ticket_create_through_the_api_keeps_its_query_budget(
     body = {"title": "Printer jams", "requester": desk["employee"].pk, "category": sub.pk}
     with django_capture_on_commit_callbacks(execute=True):
         client.post(API, json.dumps(body), content_type="application/json")  # warm caches
-    with query_budget(28), django_capture_on_commit_callbacks(execute=True):
+    with query_budget(26), django_capture_on_commit_callbacks(execute=True):
         response = client.post(API, json.dumps(body), content_type="application/json")
     assert response.status_code == 201, response.content
     created = response.json()
