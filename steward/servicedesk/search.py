@@ -75,8 +75,10 @@ PG_UNINSTALL = [
 
 
 def terms(query: str) -> list[str]:
-    """The words of a query, lower-cased, at most ``MAX_TERMS``."""
-    return [w.lower() for w in WORD.findall(query or "")][:MAX_TERMS]
+    """The distinct words of a query, lower-cased, in order, at most ``MAX_TERMS``. A word
+    repeated adds nothing to the match but misleads PostgreSQL's row estimate for the
+    AND (it took the bitmap plan over 86,000 matches instead of the newest 51)."""
+    return list(dict.fromkeys(w.lower() for w in WORD.findall(query or "")))[:MAX_TERMS]
 
 
 def install(conn: BaseDatabaseWrapper | None = None) -> None:

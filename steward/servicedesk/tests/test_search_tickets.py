@@ -48,6 +48,12 @@ def test_search_syntax_in_the_query_is_plain_text(world):
     assert terms("a b c d e f g h i j") == list("abcdefgh")
 
 
+def test_a_repeated_word_is_searched_once(world):
+    t = ticket(world, title="Outlook crash on start")
+    assert terms("Crash crash CRASH outlook crash") == ["crash", "outlook"]
+    assert refs(ticket_search(Ticket.objects.all(), "crash crash")) == [t.reference]
+
+
 def test_accents_and_case_do_not_matter_where_the_database_folds_them(world):
     t = ticket(world, title="Problème d'écran", description="Réunion")
     assert t in ticket_search(Ticket.objects.all(), "PROBLÈME")
