@@ -10,13 +10,14 @@ class AssetsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
-        from steward.assets import demo, notify, software_registry
+        from steward.assets import demo, notify, procurement_setup, software_registry
         from steward.core import registry
 
         _register_policies()
         _register_menu_and_search()
         _register_imports()
         notify.register()
+        procurement_setup.register()
         software_registry.register()
         registry.register_demo("assets", demo.load, order=55)
         post_migrate.connect(notify.ensure_schedule, sender=self, dispatch_uid="assets_loans")

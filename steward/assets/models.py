@@ -1329,4 +1329,4 @@ class AssetHealthReading(AuditedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.asset_id} @ {self.read_at:%Y-%m-%d}" if self.read_at else str(self.asset_id)
+        return f"{self.asset_id} @ {str(self.read_at)[:16]}"

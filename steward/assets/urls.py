@@ -1,6 +1,6 @@
 from django.urls import path
 
-from steward.assets import forms, software_urls, views
+from steward.assets import forms, procurement_urls, software_urls, views
 from steward.core.ui.routes import crud
 
 app_name = "assets"
@@ -46,3 +46,4 @@ urlpatterns = [
     ),
 ]
 urlpatterns += software_urls.urlpatterns
+urlpatterns += procurement_urls.urlpatterns

@@ -1,6 +1,6 @@
 from rest_framework.routers import SimpleRouter
 
-from steward.assets.api import software, views
+from steward.assets.api import procurement, software, views
 
 router = SimpleRouter()
 router.register("assets", views.AssetViewSet)
@@ -10,4 +10,7 @@ router.register("manufacturers", views.ManufacturerViewSet)
 router.register("contracts", views.ContractViewSet)
 for prefix, viewset in software.ROUTES:
     router.register(prefix, viewset)
+for prefix, viewset in procurement.ROUTES:
+    router.register(prefix, viewset)
 urlpatterns = router.urls
+urlpatterns += procurement.URLS
