@@ -129,9 +129,9 @@ def _entitlements(today: datetime.date) -> dict[tuple[int, str], dict[str, Any]]
         Licence.objects.filter(active_licences(today))
         .values("product_id", "licence_type")
         .annotate(
-            quantity=Sum("quantity"),
-            expiring=Sum("quantity", filter=Q(expiry_date__lte=horizon)),
-            next_expiry=Min("expiry_date"),
+            total=Sum("quantity"),
+            soon=Sum("quantity", filter=Q(expiry_date__lte=horizon)),
+            first_expiry=Min("expiry_date"),
         )
         .order_by()
     )
@@ -139,12 +139,11 @@ def _entitlements(today: datetime.date) -> dict[tuple[int, str], dict[str, Any]]
     for row in rows:
         key = (row["product_id"], METRIC_OF[row["licence_type"]])
         slot = out.setdefault(key, {"entitled": 0, "expiring": 0, "next_expiry": None})
-        slot["entitled"] += row["quantity"] or 0
-        slot["expiring"] += row["expiring"] or 0
-        if row["next_expiry"] and (
-            slot["next_expiry"] is None or row["next_expiry"] < slot["next_expiry"]
-        ):
-            slot["next_expiry"] = row["next_expiry"]
+        slot["entitled"] += row["total"] or 0
+        slot["expiring"] += row["soon"] or 0
+        first = row["first_expiry"]
+        if first and (slot["next_expiry"] is None or first < slot["next_expiry"]):
+            slot["next_expiry"] = first
     return out
 
 
@@ -291,7 +290,7 @@ def installation_list(*, user: Any) -> QuerySet[Installation]:
     software" is this list filtered by product."""
     return permissions.restrict(
         Installation.objects.select_related(
-            "asset__assigned_person", "asset__assigned_location", "product", "version"
+            "asset__assigned_person", "asset__assigned_location", "product", "version__product"
         ),
         user,
     )

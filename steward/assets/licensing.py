@@ -261,7 +261,8 @@ def licence_seat_assign(
         )
     if person is not None and not person.is_active:
         raise ValidationError({"person": [_("This person is no longer active.")]})
-    if asset is not None and asset.status in RETIRED_STATUSES:
+    retired = Asset._base_manager.filter(status__in=RETIRED_STATUSES)
+    if asset is not None and retired.filter(pk=asset.pk).exists():
         raise ValidationError({"asset": [_("This device is retired.")]})
     today = timezone.localdate()
     if licence.expiry_date is not None and licence.expiry_date < today:

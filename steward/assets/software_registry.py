@@ -12,12 +12,14 @@ def register() -> None:
     from django.apps import apps
     from django.db.models.signals import post_migrate
 
-    from steward.assets import renewals
+    from steward.assets import renewals, software_demo
+    from steward.core import registry
 
     _policies()
     _menu_search_card()
     _imports()
     renewals.register()
+    registry.register_demo("assets_software", software_demo.load, order=56)
     post_migrate.connect(
         renewals.ensure_schedule,
         sender=apps.get_app_config("assets"),

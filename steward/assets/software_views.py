@@ -44,7 +44,11 @@ class PublisherList(ObjectListView):
 
 class PublisherDetail(ObjectDetailView):
     model, url_prefix = Publisher, "assets:publisher"
-    fields = [Column("name", _("Name")), Column("key", _("Matched as")), Column("website", "")]
+    fields = [
+        Column("name", _("Name")),
+        Column("key", _("Matched as")),
+        Column("website", _("Website")),
+    ]
 
 
 class SoftwareProductList(ObjectListView):
@@ -97,7 +101,12 @@ class InstallationList(ObjectListView):
 
     model, url_prefix = Installation, "assets:installation"
     filterset_class = f.InstallationFilterSet
-    select_related = ("asset__assigned_person", "asset__assigned_location", "product", "version")
+    select_related = (
+        "asset__assigned_person",
+        "asset__assigned_location",
+        "product",
+        "version__product",  # the row's name (str) shows the version with its product
+    )
     title = _("Installations: who uses which software")
     columns = [
         Column("asset", _("Device")),
@@ -112,7 +121,7 @@ class InstallationList(ObjectListView):
 
 class InstallationDetail(ObjectDetailView):
     model, url_prefix = Installation, "assets:installation"
-    select_related = ("asset__assigned_person", "product", "version")
+    select_related = ("asset__assigned_person", "product", "version__product")
     fields = [
         Column("asset", _("Device")),
         Column("asset.holder", _("Used by")),
