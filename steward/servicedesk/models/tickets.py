@@ -125,6 +125,12 @@ class Ticket(AuditedModel):
         blank=True,
         help_text=_("The CMDB's configuration item this ticket is about."),
     )
+    asset_id = models.PositiveBigIntegerField(
+        _("asset"),
+        null=True,
+        blank=True,
+        help_text=_("The asset (assets app) this ticket reports a problem with or repairs."),
+    )
     impact = models.PositiveSmallIntegerField(
         _("impact"), choices=Impact.choices, default=Impact.LOW
     )
@@ -224,6 +230,8 @@ class Ticket(AuditedModel):
             models.Index(fields=["status", "resolution_due"], name="ticket_due"),
             # The workspace lists a ticket's children newest first (reports area, bench/).
             models.Index(fields=["parent", "created_at"], name="ticket_children"),
+            # An asset's repair history: its tickets, newest first.
+            models.Index(fields=["asset_id", "created_at"], name="ticket_asset"),
         ]
 
     def __str__(self) -> str:

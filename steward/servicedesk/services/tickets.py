@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from steward.core import audit, events, permissions
 from steward.core.customfields import clean_custom_fields
+from steward.servicedesk import assetlink
 from steward.servicedesk.models import (
     Channel,
     EntryKind,
@@ -102,6 +103,7 @@ def ticket_create(
     team: Any = None,
     assignee: Any = None,
     configuration_item_id: int | None = None,
+    asset_id: int | None = None,
     custom_fields: Mapping[str, Any] | None = None,
     tags: Iterable[str] = (),
     message_id: str = "",
@@ -109,7 +111,9 @@ def ticket_create(
 ) -> Ticket:
     """Opens a ticket: priority from the matrix, routed and auto-assigned when no team is
     given, SLA clocks started. A requester without an agent role opens tickets for
-    themselves only and cannot choose team, assignee or major status (PermissionDenied)."""
+    themselves only and cannot choose team, assignee or major status (PermissionDenied).
+    ``asset_id`` links the ticket to an asset the actor may see (their own, for a requester):
+    the asset's repair history."""
     staff = actor is None or is_staff(actor)
     if actor is not None:
         permissions.ensure(actor, "add", Ticket)
@@ -156,6 +160,8 @@ def ticket_create(
         errors["affected_person"] = _("The affected person must be of your organisation.")
     if custom_fields is not None and not isinstance(custom_fields, Mapping):
         errors["custom_fields"] = _("Custom fields are an object of names and values.")
+    if asset_error := assetlink.check_asset(actor, asset_id):
+        errors["asset_id"] = asset_error
     if errors:
         raise ValidationError(errors)
 
@@ -171,6 +177,7 @@ def ticket_create(
         category=category,
         service=service,
         configuration_item_id=configuration_item_id,
+        asset_id=asset_id,
         impact=impact,
         urgency=urgency,
         priority=priority_for(impact, urgency),
@@ -247,6 +254,7 @@ EDITABLE = (
     "requester",
     "organisation",
     "configuration_item_id",
+    "asset_id",
     "custom_fields",
     "is_major",
     "parent",
@@ -256,6 +264,11 @@ ROUTED_ELSEWHERE = ("status", "pending_reason", "resolution", "team", "assignee"
 
 def _locked(ticket: Ticket) -> Ticket:
     return Ticket._base_manager.select_for_update().get(pk=ticket.pk)
+
+
+def _check_asset(actor: Any, asset_id: Any) -> None:
+    if asset_error := assetlink.check_asset(actor, asset_id):
+        raise ValidationError({"asset_id": asset_error})
 
 
 def _check_parent(ticket: Ticket, parent: Any) -> None:
@@ -300,6 +313,8 @@ def ticket_update(*, ticket: Ticket, actor: Any, data: Mapping[str, Any]) -> Tic
             value = (value or "").strip()
         if name == "parent":
             _check_parent(ticket, value)
+        if name == "asset_id" and value != ticket.asset_id:
+            _check_asset(actor, value)
         current = getattr(ticket, name)
         if current != value:
             setattr(ticket, name, value)

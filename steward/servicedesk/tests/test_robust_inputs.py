@@ -49,6 +49,7 @@ CREATE_FIELDS = [
     "category",
     "service",
     "configuration_item_id",
+    "asset_id",
     "impact",
     "urgency",
     "team",

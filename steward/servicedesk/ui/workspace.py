@@ -23,6 +23,7 @@ from steward.core import features, permissions
 from steward.core.ui.forms import add_service_errors
 from steward.core.ui.views import ObjectDetailView
 from steward.core.validation import is_id
+from steward.servicedesk import assetlink
 from steward.servicedesk import forms as f
 from steward.servicedesk.models import (
     CannedResponse,
@@ -150,6 +151,7 @@ def workspace_context(request: HttpRequest, ticket: Ticket, **bound: Any) -> dic
         "time_entries": TimeEntry.objects.filter(ticket=ticket).select_related("person")[:10],
         "canned_responses": canned,
         "tags": tags,
+        "asset": assetlink.asset_link(user, ticket.asset_id),
         "transitions": transitions,
         "transition_errors": transition_errors,
         **_sla_context(ticket),
