@@ -120,10 +120,11 @@ def load(*, rng: Any, log: Callable[[str], None], scale: float | None = None, **
     _employee_login(assets, assignments, now)
     _write(assets, assignments)
     contracts = _contracts(rng, suppliers, assets, now.date())
+    tickets = _problem_tickets(assets, assignments)
     overdue = sum(1 for a in assets if a.status == Status.LOANED and a.loan_due < now.date())
     log(
         f"{len(assets)} devices, {len(assignments)} assignments, {overdue} overdue loans, "
-        f"{contracts} contracts"
+        f"{contracts} contracts, {tickets} problem tickets"
     )
 
 
@@ -306,6 +307,55 @@ def _employee_login(
             asset.status = Status.LOANED
             asset.loan_due = current.loan_due = (now + datetime.timedelta(days=2)).date()
             asset.acknowledged_at = current.acknowledged_at = None
+
+
+PROBLEM_TICKETS = 12
+
+
+def _problem_tickets(assets: list[Asset], assignments: list[AssetAssignment]) -> int:
+    """Repair history: the last holder of some devices in repair reported the problem, and
+    the demo employee's laptop has an open one; opened through the service desk's service
+    (routing, SLA), linked to the asset."""
+    from steward.servicedesk import services as sd_services
+
+    last_holder: dict[int, Any] = {}
+    for a in sorted(assignments, key=lambda a: a.started_at):
+        if a.person is not None:
+            last_holder[a.asset.pk] = a.person
+    wanted: list[tuple[Asset, Any, str]] = [
+        (asset, last_holder[asset.pk], asset.status_note or "It does not work")
+        for asset in assets
+        if asset.status == Status.IN_REPAIR and asset.pk in last_holder
+    ][:PROBLEM_TICKETS]
+    from steward.core.models import User
+
+    user = User.objects.filter(username="employee").first()
+    employee = org_selectors.person_for_user(user) if user else None
+    laptop = next(
+        (
+            a
+            for a in assets
+            if employee is not None
+            and a.assigned_person_id == employee.pk
+            and a.model.category == Category.LAPTOP
+        ),
+        None,
+    )
+    if laptop is not None:
+        wanted.append((laptop, laptop.assigned_person, "Battery drains in two hours"))
+    for asset, person, what in wanted:
+        sd_services.ticket_create(
+            actor=None,
+            requester=person,
+            title=f"{asset.asset_tag}: {what}",
+            description=(
+                f"Asset tag: {asset.asset_tag}\nModel: {asset.model}\n"
+                f"Serial number: {asset.serial or '—'}"
+            ),
+            channel="portal",
+            asset_id=asset.pk,
+        )
+    return len(wanted)
 
 
 def _write(assets: list[Asset], assignments: list[AssetAssignment]) -> None:

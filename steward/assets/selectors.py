@@ -24,6 +24,13 @@ def asset_list(*, user: Any) -> QuerySet[Asset]:
     )
 
 
+def asset_label_list(*, user: Any) -> QuerySet[Asset]:
+    """Assets ``user`` may print labels for: those they may check out and in."""
+    from steward.assets.services import ASSIGN
+
+    return permissions.restrict(asset_list(user=user), user, ASSIGN)
+
+
 def asset_get(*, user: Any, pk: Any) -> Asset | None:
     return asset_list(user=user).filter(pk=pk).first()
 

@@ -5,6 +5,8 @@ from steward.core.ui.routes import crud
 
 app_name = "assets"
 urlpatterns = [
+    path("assets/labels.pdf", views.asset_labels, name="asset_labels"),
+    path("assets/<int:pk>/label.pdf", views.asset_label, name="asset_label"),
     *crud(
         "assets",
         "asset",

@@ -4,13 +4,20 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.db.models import Count, Q
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseRedirect,
+)
 from django.urls import reverse
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
-from steward.assets import filtersets, selectors, services
+from steward.assets import filtersets, labels, selectors, services
 from steward.assets.forms import CheckInForm, CheckOutForm, TransitionForm
 from steward.assets.models import (
     HELD,
@@ -23,6 +30,10 @@ from steward.assets.models import (
 )
 from steward.core import permissions
 from steward.core.ui.views import Column, ObjectDetailView, ObjectListView
+from steward.core.validation import is_id
+from steward.servicedesk import selectors as sd_selectors
+
+TICKET_OPEN = ("new", "assigned", "in_progress", "pending")
 
 
 class ManufacturerList(ObjectListView):
@@ -63,6 +74,7 @@ class HardwareModelDetail(ObjectDetailView):
 
 class AssetList(ObjectListView):
     model, url_prefix = Asset, "assets:asset"
+    template_name = "assets/asset_list.html"
     filterset_class = filtersets.AssetFilterSet
     select_related = ("model__manufacturer", "location", "assigned_person", "assigned_location")
     columns = [
@@ -76,6 +88,9 @@ class AssetList(ObjectListView):
         Column("loan_due", _("Loan due"), sort="loan_due"),
         Column("warranty_end", _("Warranty end"), sort="warranty_end"),
     ]
+
+    def extra_context(self) -> dict[str, Any]:
+        return {"can_print_labels": permissions.can(self.request.user, services.ASSIGN, Asset)}
 
 
 class AssetDetail(ObjectDetailView):
@@ -140,6 +155,8 @@ class AssetDetail(ObjectDetailView):
                 TransitionForm() if can_change and services.TRANSITIONS[obj.status] else None
             ),
             "allowed_moves": sorted(str(Status(s).label) for s in services.TRANSITIONS[obj.status]),
+            **_tickets_context(user, obj),
+            "can_print_label": can_assign,
             "can_acknowledge": (
                 obj.status in HELD
                 and obj.acknowledged_at is None
@@ -147,6 +164,25 @@ class AssetDetail(ObjectDetailView):
                 and obj.assigned_person.user_id == user.pk
             ),
         }
+
+
+TICKETS_SHOWN = 20
+
+
+def _tickets_context(user: Any, asset: Asset) -> dict[str, Any]:
+    """The asset's repair history: the service-desk tickets about it that ``user`` may see
+    (three queries whatever their number)."""
+    tickets = sd_selectors.tickets_of_asset(user, asset.pk)
+    counts = tickets.aggregate(
+        total=Count("pk"), open=Count("pk", filter=Q(status__in=TICKET_OPEN))
+    )
+    staff = permissions.has_role(user, *permissions.STAFF)
+    return {
+        "tickets": list(tickets[:TICKETS_SHOWN]),
+        "ticket_count": counts["total"],
+        "open_ticket_count": counts["open"],
+        "ticket_url_name": "servicedesk:ticket_detail" if staff else "portal:ticket_detail",
+    }
 
 
 def _querysets(user: Any) -> dict[str, Any]:
@@ -166,8 +202,6 @@ def asset_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         return HttpResponseRedirect(reverse("login"))
     asset = selectors.asset_get(user=request.user, pk=pk)
     if asset is None:
-        from django.http import Http404
-
         raise Http404
     url = reverse("assets:asset_detail", kwargs={"pk": asset.pk})
     try:
@@ -204,6 +238,50 @@ def _run(request: HttpRequest, asset: Asset, action: str) -> None:
 def _valid(form: Any) -> None:
     if not form.is_valid():
         raise ValidationError([f"{name}: {' '.join(errs)}" for name, errs in form.errors.items()])
+
+
+@require_safe
+def asset_label(request: HttpRequest, pk: int) -> HttpResponse:
+    """One label (PDF) for a label printer, for those who check assets out and in."""
+    if not request.user.is_authenticated:
+        return HttpResponseRedirect(reverse("login"))
+    asset = (
+        selectors.asset_label_list(user=request.user).filter(pk=pk).first() if is_id(pk) else None
+    )
+    if asset is None:
+        raise Http404
+    return _pdf(labels.label_pdf(asset), f"label-{asset.asset_tag}.pdf")
+
+
+@require_safe
+def asset_labels(request: HttpRequest) -> HttpResponse:
+    """A4 sheets of labels for the assets the list's filters select (the same query string
+    as the list page), or for the ``id`` values given."""
+    if not request.user.is_authenticated:
+        return HttpResponseRedirect(reverse("login"))
+    if not permissions.can(request.user, services.ASSIGN, Asset):
+        raise PermissionDenied
+    qs = selectors.asset_label_list(user=request.user)
+    ids = request.GET.getlist("id")
+    if ids:
+        if not all(is_id(i) for i in ids):
+            return HttpResponseBadRequest(_t("Asset ids are whole numbers."))
+        qs = qs.filter(pk__in=ids)
+    filterset = filtersets.AssetFilterSet(request.GET, queryset=qs, request=request)
+    if not filterset.is_valid():
+        return HttpResponseBadRequest(" ".join(filterset.errors.as_text().split()))
+    chosen = list(filterset.qs.order_by("asset_tag", "pk")[: labels.MAX_LABELS + 1])
+    if len(chosen) > labels.MAX_LABELS:
+        return HttpResponseBadRequest(
+            _t("At most %(n)s labels at once: narrow the filter.") % {"n": labels.MAX_LABELS}
+        )
+    return _pdf(labels.label_sheets_pdf(chosen), "asset-labels.pdf")
+
+
+def _pdf(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
 
 
 class AssetAssignmentList(ObjectListView):

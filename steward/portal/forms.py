@@ -96,3 +96,27 @@ class SurveyForm(forms.Form):
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
+
+
+class AssetProblemForm(forms.Form):
+    """A problem with one of my devices: what is wrong and how much it hurts; the asset's
+    tag, model and serial go into the ticket without the person typing them."""
+
+    title = forms.CharField(
+        label=_("What is wrong?"),
+        max_length=200,
+        help_text=_("A few words, for example “The screen flickers”."),
+    )
+    description = forms.CharField(
+        label=_("Tell us more"),
+        required=False,
+        max_length=20_000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    urgency = forms.TypedChoiceField(
+        label=_("How much does it affect you?"),
+        choices=URGENCY_CHOICES,
+        coerce=int,
+        initial=2,
+        widget=forms.RadioSelect,
+    )

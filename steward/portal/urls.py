@@ -18,6 +18,7 @@ urlpatterns = [
     path("knowledge/", home.knowledge, name="knowledge"),
     path("assets/", assets.my_assets, name="assets"),
     path("assets/<int:pk>/acknowledge/", assets.asset_acknowledge, name="asset_acknowledge"),
+    path("assets/<int:pk>/report/", assets.asset_report, name="asset_report"),
     path("survey/thanks/", survey.survey_thanks, name="survey_thanks"),
     path("survey/<str:token>/", survey.survey, name="survey"),
 ]

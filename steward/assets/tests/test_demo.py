@@ -40,6 +40,11 @@ def test_demo_loads_scaled_devices_with_history_once(monkeypatch):
 
     employee = User.objects.get(username="employee")
     assert selectors.assets_of_user(user=employee).filter(acknowledged_at__isnull=True).exists()
+    from steward.servicedesk.models import Ticket
+
+    linked = Ticket.objects.filter(asset_id__isnull=False)
+    assert linked.exists()
+    assert linked.filter(requester__user=employee).count() == 1
 
     demo.load(rng=random.Random(2), log=lambda m: None)
     assert Asset.objects.count() == count
