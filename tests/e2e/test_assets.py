@@ -1,6 +1,6 @@
 """Assets in Chromium: an asset manager checks an asset out from its page and sees the
-history and book value; an employee finds "My assets" in the portal and acknowledges
-receipt."""
+history and book value; an employee finds "My assets" in the portal, acknowledges receipt
+and reports a problem on the asset, which an agent then finds linked to it."""
 
 from __future__ import annotations
 
@@ -85,3 +85,48 @@ def test_employee_acknowledges_an_asset_in_the_portal(session, stock):
     laptop.refresh_from_db()
     assert laptop.acknowledged_at is not None
     assert s.errors == []
+
+
+def test_employee_reports_a_problem_that_the_agent_sees_on_the_asset(session, stock):
+    from steward.assets import services
+    from steward.servicedesk.models import Ticket
+
+    laptop = services.asset_check_out(
+        asset=stock["asset"]("NW-000003"),
+        actor=stock["users"][Role.ASSET_MANAGER],
+        person=stock["employee"],
+    )
+    s = session("assets-report-problem")
+    s.login(Role.EMPLOYEE)
+    s.page.get_by_role("link", name="My assets").first.click()
+    panel = s.page.locator(f"#asset-{laptop.pk}")
+    panel.get_by_role("button", name="I received it").click()
+    s.page.get_by_text("Receipt confirmed on").wait_for()
+    assert s.page.get_by_role("button", name="Request new equipment").is_visible()
+    s.page.locator(f"#asset-{laptop.pk}").get_by_role("button", name="Report a problem").click()
+    s.page.get_by_label("What is wrong?").fill("Battery lasts one hour")
+    s.page.get_by_label("Tell us more").fill("Since the last update.")
+    s.page.get_by_label("It stops my work").check()
+    s.shot("problem-form")
+    s.page.get_by_role("button", name="Send to the IT team").click()
+    reference = s.page.locator("#ticket-reference").inner_text().strip()
+    s.shot("problem-sent")
+    ticket = Ticket.objects.get(reference=reference)
+    assert ticket.asset_id == laptop.pk and ticket.urgency == 1
+    s.page.get_by_role("link", name="My tickets").first.click()
+    s.page.get_by_text("NW-000003: Battery lasts one hour").wait_for()
+    s.shot("my-tickets")
+    assert s.errors == []
+
+    agent = session("assets-problem-agent")
+    agent.login(Role.AGENT)
+    agent.goto(f"/servicedesk/tickets/{ticket.pk}/")
+    link = agent.page.locator("#ticket-asset").get_by_role("link")
+    assert "NW-000003" in link.inner_text()
+    agent.shot("ticket-names-asset")
+    link.click()
+    agent.page.locator("#asset-tickets").get_by_role("link", name=reference).wait_for()
+    assert "1 ticket about this asset" in agent.page.locator("#asset-tickets").inner_text()
+    assert agent.page.get_by_role("button", name="Print label (PDF)").is_visible()
+    agent.shot("asset-repair-history")
+    assert agent.errors == []
