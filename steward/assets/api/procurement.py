@@ -274,7 +274,7 @@ class AssetHealthReadingSerializer(StrictSerializer):
         ]
 
 
-class SubmitSerializer(_Restricted):
+class PurchaseSubmitSerializer(_Restricted):
     approver = serializers.PrimaryKeyRelatedField(
         queryset=User.objects.filter(is_active=True),
         required=False,
@@ -283,16 +283,16 @@ class SubmitSerializer(_Restricted):
     )
 
 
-class DecideSerializer(_Restricted):
+class PurchaseDecideSerializer(_Restricted):
     decision = serializers.ChoiceField(choices=["approve", "reject"])
     comment = serializers.CharField(required=False, allow_blank=True, max_length=5000)
 
 
-class NoBodySerializer(_Restricted):
+class PurchaseCancelSerializer(_Restricted):
     """No fields."""
 
 
-class OrderSerializer(_Restricted):
+class PurchaseOrderPlaceSerializer(_Restricted):
     vendor = serializers.PrimaryKeyRelatedField(
         queryset=Organisation.objects.filter(kind="supplier")
     )
@@ -307,13 +307,15 @@ class OrderSerializer(_Restricted):
     notes = serializers.CharField(required=False, allow_blank=True, max_length=5000)
 
 
-class ReceiveLineSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class GoodsReceiveLineSerializer(serializers.Serializer):  # type: ignore[type-arg]
     line = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
     quantity = serializers.IntegerField(min_value=0, max_value=100_000)
 
 
-class ReceiveSerializer(_Restricted):
-    lines = ReceiveLineSerializer(many=True, allow_empty=False, max_length=procurement.MAX_LINES)
+class GoodsReceiveSerializer(_Restricted):
+    lines = GoodsReceiveLineSerializer(
+        many=True, allow_empty=False, max_length=procurement.MAX_LINES
+    )
     invoice_number = serializers.CharField(required=False, allow_blank=True, max_length=60)
     received_on = serializers.DateField(required=False, allow_null=True)
     note = serializers.CharField(required=False, allow_blank=True, max_length=500)
@@ -325,21 +327,21 @@ class ReceiveSerializer(_Restricted):
         return value
 
 
-class CancelOrderSerializer(_Restricted):
+class PurchaseOrderCancelSerializer(_Restricted):
     reason = serializers.CharField(max_length=500)
 
 
-class ForecastQuerySerializer(serializers.Serializer):  # type: ignore[type-arg]
+class RefreshForecastQuerySerializer(serializers.Serializer):  # type: ignore[type-arg]
     threshold = serializers.IntegerField(min_value=0, max_value=100, required=False)
 
 
-class ForecastQuarterSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class RefreshForecastQuarterSerializer(serializers.Serializer):  # type: ignore[type-arg]
     quarter = serializers.CharField()
     assets = serializers.IntegerField()
     cost = serializers.DecimalField(max_digits=16, decimal_places=2)
 
 
-class ForecastRowSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class RefreshForecastRowSerializer(serializers.Serializer):  # type: ignore[type-arg]
     quarter = serializers.CharField()
     asset = serializers.IntegerField(source="asset.pk")
     asset_tag = serializers.CharField(source="asset.asset_tag")
@@ -350,10 +352,10 @@ class ForecastRowSerializer(serializers.Serializer):  # type: ignore[type-arg]
     replacement_cost = serializers.DecimalField(max_digits=12, decimal_places=2, allow_null=True)
 
 
-class ForecastSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class RefreshForecastSerializer(serializers.Serializer):  # type: ignore[type-arg]
     threshold = serializers.IntegerField()
-    quarters = ForecastQuarterSerializer(many=True)
-    assets = ForecastRowSerializer(many=True)
+    quarters = RefreshForecastQuarterSerializer(many=True)
+    assets = RefreshForecastRowSerializer(many=True)
 
 
 # Viewsets
@@ -477,7 +479,7 @@ class PurchaseRequestViewSet(_Actions):
         return Response(PurchaseRequestSerializer(fresh).data)
 
     @extend_schema(
-        request=SubmitSerializer,
+        request=PurchaseSubmitSerializer,
         responses={200: PurchaseRequestSerializer},
         summary="Send a draft request for approval (the platform's approval engine)",
         description="Stages: the requester's line manager when they have one, then an IT "
@@ -487,13 +489,13 @@ class PurchaseRequestViewSet(_Actions):
     @action(detail=True, methods=["post"])
     def submit(self, request: Request, pk: str | None = None) -> Response:
         obj = self._one(pk)
-        data = self._body(SubmitSerializer, request)
+        data = self._body(PurchaseSubmitSerializer, request)
         return self._out(
             procurement.purchase_request_submit(request=obj, actor=request.user, **data)
         )
 
     @extend_schema(
-        request=DecideSerializer,
+        request=PurchaseDecideSerializer,
         responses={200: PurchaseRequestSerializer},
         summary="Approve or reject the open approval stage of a request",
         description="Through the approval engine: 403 unless you are an approver (or their "
@@ -503,23 +505,23 @@ class PurchaseRequestViewSet(_Actions):
     @action(detail=True, methods=["post"])
     def decide(self, request: Request, pk: str | None = None) -> Response:
         obj = self._one(pk)
-        data = self._body(DecideSerializer, request)
+        data = self._body(PurchaseDecideSerializer, request)
         procurement.purchase_request_decide(request=obj, actor=request.user, **data)
         return self._out(obj)
 
     @extend_schema(
-        request=NoBodySerializer,
+        request=PurchaseCancelSerializer,
         responses={200: PurchaseRequestSerializer},
         summary="Withdraw a request (draft, pending or approved, not yet ordered)",
     )
     @action(detail=True, methods=["post"])
     def cancel(self, request: Request, pk: str | None = None) -> Response:
         obj = self._one(pk)
-        self._body(NoBodySerializer, request)
+        self._body(PurchaseCancelSerializer, request)
         return self._out(procurement.purchase_request_cancel(request=obj, actor=request.user))
 
     @extend_schema(
-        request=OrderSerializer,
+        request=PurchaseOrderPlaceSerializer,
         responses={201: PurchaseOrderSerializer},
         summary="Order an approved request from a vendor (creates the purchase order)",
         description="Lines are copied with their estimated unit cost. 400 when the request "
@@ -529,7 +531,7 @@ class PurchaseRequestViewSet(_Actions):
     @action(detail=True, methods=["post"])
     def order(self, request: Request, pk: str | None = None) -> Response:
         obj = self._one(pk)
-        data = self._body(OrderSerializer, request)
+        data = self._body(PurchaseOrderPlaceSerializer, request)
         order = procurement.purchase_order_create(request=obj, actor=request.user, **data)
         fresh = PurchaseOrder.objects.prefetch_related("lines").get(pk=order.pk)
         return Response(PurchaseOrderSerializer(fresh).data, status=status.HTTP_201_CREATED)
@@ -559,7 +561,7 @@ class PurchaseOrderViewSet(_Actions):
         raise MethodNotAllowed("POST", detail="Order an approved purchase request instead.")
 
     @extend_schema(
-        request=ReceiveSerializer,
+        request=GoodsReceiveSerializer,
         responses={201: GoodsReceiptSerializer},
         summary="Record a delivery, partial or whole",
         description="Each line names an order line and what arrived; more than is outstanding "
@@ -569,7 +571,7 @@ class PurchaseOrderViewSet(_Actions):
     @action(detail=True, methods=["post"])
     def receive(self, request: Request, pk: str | None = None) -> Response:
         order = self._one(pk)
-        data = self._body(ReceiveSerializer, request)
+        data = self._body(GoodsReceiveSerializer, request)
         quantities = {row["line"]: row["quantity"] for row in data.pop("lines")}
         receipt = procurement.purchase_order_receive(
             order=order, actor=request.user, quantities=quantities, **data
@@ -578,14 +580,14 @@ class PurchaseOrderViewSet(_Actions):
         return Response(GoodsReceiptSerializer(fresh).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
-        request=CancelOrderSerializer,
+        request=PurchaseOrderCancelSerializer,
         responses={200: PurchaseOrderSerializer},
         summary="Cancel what is still outstanding on an order (reason required)",
     )
     @action(detail=True, methods=["post"])
     def cancel(self, request: Request, pk: str | None = None) -> Response:
         order = self._one(pk)
-        data = self._body(CancelOrderSerializer, request)
+        data = self._body(PurchaseOrderCancelSerializer, request)
         order = procurement.purchase_order_cancel(order=order, actor=request.user, **data)
         fresh = self.get_queryset().get(pk=order.pk)
         return Response(PurchaseOrderSerializer(fresh).data)
@@ -637,11 +639,11 @@ class RefreshForecastView(APIView):
                 "threshold", int, description="Score below which an asset is due (default 40)"
             )
         ],
-        responses={200: ForecastSerializer},
+        responses={200: RefreshForecastSerializer},
         summary="Refresh forecast: assets due per quarter with their replacement cost",
     )
     def get(self, request: Request) -> Response:
-        query = ForecastQuerySerializer(data=request.query_params)
+        query = RefreshForecastQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         threshold = query.validated_data.get("threshold", condition.THRESHOLD)
         today = timezone.localdate()
@@ -651,7 +653,7 @@ class RefreshForecastView(APIView):
             "quarters": condition.forecast_totals(rows, today),
             "assets": rows,
         }
-        return Response(ForecastSerializer(body).data)
+        return Response(RefreshForecastSerializer(body).data)
 
 
 ROUTES = [
