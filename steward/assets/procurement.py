@@ -309,8 +309,12 @@ def purchase_request_cancel(*, request: PurchaseRequest, actor: Any) -> Purchase
 
 
 def _next_number(today: datetime.date) -> str:
-    last = PurchaseOrder.objects.aggregate(m=Max("pk"))["m"] or 0
-    return f"PO-{today.year}-{last + 1:05d}"
+    """``PO-<year>-<n>``: the first free number after the last order (numbers typed by
+    hand may already have taken the obvious one)."""
+    n = (PurchaseOrder.objects.aggregate(m=Max("pk"))["m"] or 0) + 1
+    while PurchaseOrder.objects.filter(number=f"PO-{today.year}-{n:05d}").exists():
+        n += 1
+    return f"PO-{today.year}-{n:05d}"
 
 
 @transaction.atomic

@@ -296,3 +296,26 @@ def test_reorder_job_raises_one_request_per_low_item_at_most(
     assert procurement.reorder_low_stock() == []
     procurement.purchase_order_cancel(order=order, actor=world["manager"], reason="Out of stock")
     assert len(procurement.reorder_low_stock()) == 1
+
+
+def test_order_numbers_skip_numbers_typed_by_hand(world, django_capture_on_commit_callbacks):
+    year = timezone.localdate().year
+    first = procurement.purchase_order_create(
+        request=approved(world, django_capture_on_commit_callbacks),
+        vendor=world["supplier"],
+        actor=world["manager"],
+        number=f"PO-{year}-00002",
+    )
+    second = procurement.purchase_order_create(
+        request=approved(world, django_capture_on_commit_callbacks),
+        vendor=world["supplier"],
+        actor=world["manager"],
+    )
+    assert first.number != second.number and second.number.startswith(f"PO-{year}-")
+    with pytest.raises(ValidationError):
+        procurement.purchase_order_create(
+            request=approved(world, django_capture_on_commit_callbacks),
+            vendor=world["supplier"],
+            actor=world["manager"],
+            number=second.number,
+        )
