@@ -229,11 +229,11 @@ def refresh_forecast(
 
 
 def forecast_totals(rows: list[ForecastRow], today: datetime.date) -> list[dict[str, Any]]:
-    totals = {
-        label: {"quarter": label, "assets": 0, "cost": Decimal(0)} for label, _ in quarters(today)
-    }
+    """Per quarter: how many assets are due and what replacing them costs."""
+    labels = [label for label, _end in quarters(today)]
+    assets = dict.fromkeys(labels, 0)
+    costs = dict.fromkeys(labels, Decimal(0))
     for row in rows:
-        bucket = totals[row.quarter]
-        bucket["assets"] += 1
-        bucket["cost"] += row.replacement_cost or Decimal(0)
-    return list(totals.values())
+        assets[row.quarter] += 1
+        costs[row.quarter] += row.replacement_cost or Decimal(0)
+    return [{"quarter": q, "assets": assets[q], "cost": costs[q]} for q in labels]

@@ -117,7 +117,7 @@ def _lines(request: PurchaseRequest, lines: Iterable[Mapping[str, Any]]) -> None
             request=request,
             stock_item=row.get("stock_item"),
             hardware_model=row.get("hardware_model"),
-            quantity=row.get("quantity"),
+            quantity=row.get("quantity"),  # type: ignore[misc]  # full_clean checks it
             estimated_unit_cost=row.get("estimated_unit_cost"),
         )
         if (line.stock_item is None) == (line.hardware_model is None):
@@ -453,7 +453,7 @@ def _receive_line(
     line.received_quantity += quantity
     line.full_clean()
     line.save(update_fields=["received_quantity", "updated_at"])
-    if line.stock_item_id is not None:
+    if line.stock_item is not None:
         stock.stock_receive(
             item=line.stock_item,
             location=order.location,
