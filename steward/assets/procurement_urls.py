@@ -2,13 +2,14 @@
 
 from django.urls import path
 
+from steward.assets import procurement_actions as actions
 from steward.assets import procurement_forms as forms
 from steward.assets import procurement_views as views
 from steward.core.ui.routes import crud
 from steward.core.ui.views import ObjectDeleteView, ObjectEditView
 
 urlpatterns = [
-    path("refresh-forecast/", views.refresh_forecast, name="refresh_forecast"),
+    path("refresh-forecast/", actions.refresh_forecast, name="refresh_forecast"),
     *crud(
         "stock",
         "stockitem",
@@ -16,7 +17,7 @@ urlpatterns = [
         detail_view=views.StockItemDetail,
         form_class=forms.StockItemForm,
     ),
-    path("stock/<int:pk>/do/<slug:action>/", views.stock_item_action, name="stockitem_action"),
+    path("stock/<int:pk>/do/<slug:action>/", actions.stock_item_action, name="stockitem_action"),
     path("stock-levels/", views.StockLevelList.as_view(), name="stocklevel_list"),
     path("stock-levels/<int:pk>/", views.StockLevelDetail.as_view(), name="stocklevel_detail"),
     path("stock-movements/", views.StockMovementList.as_view(), name="stockmovement_list"),
@@ -26,7 +27,7 @@ urlpatterns = [
         name="stockmovement_detail",
     ),
     path("purchase-requests/", views.PurchaseRequestList.as_view(), name="purchaserequest_list"),
-    path("purchase-requests/add/", views.purchase_request_add, name="purchaserequest_add"),
+    path("purchase-requests/add/", actions.purchase_request_add, name="purchaserequest_add"),
     path(
         "purchase-requests/<int:pk>/",
         views.PurchaseRequestDetail.as_view(),
@@ -39,7 +40,7 @@ urlpatterns = [
     ),
     path(
         "purchase-requests/<int:pk>/do/<slug:action>/",
-        views.purchase_request_action,
+        actions.purchase_request_action,
         name="purchaserequest_action",
     ),
     path(
@@ -53,7 +54,7 @@ urlpatterns = [
         name="purchaserequestline_detail",
     ),
     path("purchase-orders/", views.PurchaseOrderList.as_view(), name="purchaseorder_list"),
-    path("purchase-orders/add/", views.purchase_order_add, name="purchaseorder_add"),
+    path("purchase-orders/add/", actions.purchase_order_add, name="purchaseorder_add"),
     path(
         "purchase-orders/<int:pk>/",
         views.PurchaseOrderDetail.as_view(),
@@ -75,7 +76,7 @@ urlpatterns = [
     ),
     path(
         "purchase-orders/<int:pk>/do/<slug:action>/",
-        views.purchase_order_action,
+        actions.purchase_order_action,
         name="purchaseorder_action",
     ),
     path(
