@@ -25,6 +25,7 @@ many), never a Python loop over installation rows: the benchmark is 10 million r
 from __future__ import annotations
 
 import datetime
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -147,15 +148,36 @@ def _entitlements(today: datetime.date) -> dict[tuple[int, str], dict[str, Any]]
     return out
 
 
-def installed_counts(*, with_cores: bool) -> dict[int, tuple[int, int]]:
-    """Per product: devices in use with it installed and (when asked) their cores. The one
-    query over the installations table."""
-    qs = Installation._base_manager.exclude(asset__status__in=RETIRED_STATUSES)
-    annotations: dict[str, Any] = {"devices": Count("id")}
-    if with_cores:
-        annotations["cores"] = Sum(Coalesce("asset__device_os__cpu_cores", 1))
-    rows = qs.values("product_id").annotate(**annotations).order_by()
-    return {r["product_id"]: (r["devices"], r.get("cores") or 0) for r in rows}
+def installed_counts(*, core_products: Collection[int] = ()) -> dict[int, tuple[int, int]]:
+    """Per product: devices in use with it installed and, for ``core_products``, their
+    cores. The one full pass over the installations counts per product from the
+    (product, device) index without a join; the installations on retired or disposed devices
+    (few) are counted apart and taken off; cores join the devices only for the products
+    licensed per core."""
+    # COUNT(*), not COUNT(id): PostgreSQL then counts from the product index alone
+    # (index-only scan, grouped in index order), twice as fast as reading the table.
+    rows = Installation._base_manager.values_list("product_id").annotate(n=Count("*"))
+    devices: dict[int, int] = dict(rows.order_by())  # type: ignore[arg-type]
+    retired = Asset._base_manager.filter(status__in=RETIRED_STATUSES).values("pk")
+    gone = (
+        Installation._base_manager.filter(asset_id__in=retired)
+        .values_list("product_id")
+        .annotate(n=Count("*"))
+        .order_by()
+    )
+    for product_id, n in gone:
+        devices[product_id] -= n
+    cores: dict[int, int] = {}
+    if core_products:
+        core_rows = (
+            Installation._base_manager.filter(product_id__in=list(core_products))
+            .exclude(asset_id__in=retired)
+            .values_list("product_id")
+            .annotate(c=Sum(Coalesce("asset__device_os__cpu_cores", 1)))
+            .order_by()
+        )
+        cores = dict(core_rows)  # type: ignore[arg-type]
+    return {p: (n, cores.get(p, 0)) for p, n in devices.items()}
 
 
 def _seat_holders(today: datetime.date) -> dict[int, int]:
@@ -182,8 +204,7 @@ def compliance(
     permissions (``can_view``)."""
     today = today or timezone.localdate()
     entitled = _entitlements(today)
-    with_cores = any(metric == CORES for _p, metric in entitled)
-    installed = installed_counts(with_cores=with_cores)
+    installed = installed_counts(core_products={p for p, metric in entitled if metric == CORES})
     people = _seat_holders(today) if any(m == USERS for _p, m in entitled) else {}
     required = set(
         SoftwareProduct._base_manager.filter(licence_required=True).values_list("pk", flat=True)

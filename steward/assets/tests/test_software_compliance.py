@@ -81,7 +81,7 @@ def test_compliance_figures_match_the_hand_count(estate):
 
 
 def test_compliance_is_a_fixed_number_of_queries(estate, django_assert_max_num_queries):
-    with django_assert_max_num_queries(5):
+    with django_assert_max_num_queries(7):
         compliance.compliance()
 
 
