@@ -399,3 +399,77 @@ def test_lists_cost_the_same_queries_for_2_or_12_rows(
     with query_budget(len(few.captured_queries)):
         response = client.get(f"{API}/{url}/")
     assert len(response.json()["results"]) >= 12
+
+
+JUNK = [
+    None,
+    [],
+    "x",
+    {"lines": [None]},
+    {"lines": [[]]},
+    {"lines": [{"line": None, "quantity": None}]},
+    {"lines": [{"stock_item": {"a": 1}, "quantity": [1]}]},
+    {"location": [], "quantity": 1e30, "person": True, "reason": None},
+    {"from_location": "\x00", "to_location": -1, "quantity": "１"},
+    {"vendor": 2**70, "expected_on": "2026-13-45", "number": "\x00" * 40},
+    {"approver": "🙂", "decision": None, "comment": 5},
+    {"reason": "x" * 600, "invoice_number": ["a"], "received_on": 1},
+    {"asset": -5, "read_at": None, "battery_wear_percent": "NaN", "disk_health_percent": "inf"},
+]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "stock-items/{item}/receive/",
+        "stock-items/{item}/issue/",
+        "stock-items/{item}/transfer/",
+        "stock-items/{item}/adjust/",
+        "stock-items/",
+        "purchase-requests/",
+        "purchase-requests/{request}/submit/",
+        "purchase-requests/{request}/decide/",
+        "purchase-requests/{request}/cancel/",
+        "purchase-requests/{request}/order/",
+        "purchase-orders/{order}/receive/",
+        "purchase-orders/{order}/cancel/",
+        "purchase-orders/",
+        "health-readings/",
+    ],
+)
+def test_junk_bodies_never_answer_a_server_error(
+    api, world, django_capture_on_commit_callbacks, path
+):
+    order = procurement.purchase_order_create(
+        request=approved(world, django_capture_on_commit_callbacks),
+        vendor=world["supplier"],
+        actor=world["manager"],
+    )
+    ids = {"item": make_item().pk, "request": draft(world).pk, "order": order.pk}
+    client = api(world["users"][Role.ADMIN])
+    for body in JUNK:
+        response = client.post(f"{API}/{path.format(**ids)}", body, format="json")
+        assert response.status_code < 500, (body, response.content)
+    patch = client.patch(
+        f"{API}/purchase-orders/{order.pk}/", {"expected_on": "2000-01-01"}, format="json"
+    )
+    assert patch.status_code == 400
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"below_reorder": "maybe"},
+        {"status": "\x00"},
+        {"request": "１２"},
+        {"asset": "99999999999999999999999"},
+        {"ordering": "on_hand,-nope"},
+        {"q": "x" * 500},
+        {"cursor": "junk"},
+    ],
+)
+def test_junk_filters_never_answer_a_server_error(api, world, query):
+    client = api(world["manager"])
+    for url in LISTS:
+        response = client.get(f"{API}/{url}/", query)
+        assert response.status_code < 500, (url, query, response.content)
