@@ -27,6 +27,7 @@ from steward.assets.models import (
 )
 from steward.core import permissions
 from steward.core.ui.views import Column, ObjectDetailView, ObjectListView
+from steward.org import selectors as org_selectors
 
 
 class StockItemList(ObjectListView):
@@ -269,8 +270,12 @@ class PurchaseOrderDetail(ObjectDetailView):
         lines = list(obj.lines.select_related("stock_item", "hardware_model__manufacturer"))
         can_change = permissions.can(self.request.user, "change", obj)
         is_open = obj.status in procurement.OPEN_ORDER
+        contacts = org_selectors.person_list(user=self.request.user).filter(
+            organisation_id=obj.vendor_id, is_active=True
+        )
         return {
             "lines": lines,
+            "contacts": list(contacts[:10]),
             "total": sum((line.unit_cost * line.quantity for line in lines), Decimal(0)),
             "receipts": list(obj.receipts.select_related("received_by")),
             "receipt_form": f.ReceiptForm(lines=lines) if can_change and is_open else None,

@@ -13,6 +13,7 @@ from steward.assets.models import AssetHealthReading, PurchaseOrder, PurchaseReq
 from steward.assets.tests.procurement_helpers import approved, draft, make_item
 from steward.core.permissions import Role
 from steward.core.testing import PASSWORD, query_budget
+from steward.org.models import Person
 
 pytestmark = pytest.mark.django_db
 LISTS = [
@@ -133,8 +134,16 @@ def test_the_loop_through_the_pages(browser, world, django_capture_on_commit_cal
     order = PurchaseOrder.objects.get()
     assert response["Location"] == reverse("assets:purchaseorder_detail", kwargs={"pk": order.pk})
     line = order.lines.get()
+    Person.objects.create(
+        first_name="Nadia",
+        last_name="Keller",
+        organisation=world["supplier"],
+        kind="contact",
+        email="orders@bechtle.example",
+    )
     page = client.get(response["Location"])
     assert page.context["receipt_form"] is not None
+    assert "orders@bechtle.example" in page.content.decode()
     client.post(
         reverse("assets:purchaseorder_action", kwargs={"pk": order.pk, "action": "receive"}),
         {f"line_{line.pk}": 3, "invoice_number": "I-1"},
