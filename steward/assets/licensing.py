@@ -56,12 +56,13 @@ class Catalogue:
         self.aliases: dict[str, SoftwareProduct] | None = None
 
     def publisher(self, name: str) -> Publisher:
+        name = (name.strip() or UNKNOWN_PUBLISHER)[:150]  # the key of what is stored
         key = publisher_key(name) or publisher_key(UNKNOWN_PUBLISHER)
         found = self.publishers.get(key)
         if found is None:
             found = Publisher.objects.filter(key=key).first()
             if found is None:
-                found = Publisher(name=(name.strip() or UNKNOWN_PUBLISHER)[:150])
+                found = Publisher(name=name)
                 found.full_clean()
                 found.save()
             self.publishers[key] = found
@@ -76,6 +77,7 @@ class Catalogue:
         return self.aliases
 
     def product(self, name: str, publisher_name: str) -> SoftwareProduct | None:
+        name = name.strip()[:200]
         publisher = self.publisher(publisher_name)
         key = product_key(name, publisher.name)
         if not key:
@@ -88,7 +90,7 @@ class Catalogue:
         if found is None:
             found = SoftwareProduct(
                 publisher=publisher,
-                name=name.strip()[:200],
+                name=name,
                 licence_required=False,
                 notes=_("Added by discovery: review whether it needs a licence."),
             )

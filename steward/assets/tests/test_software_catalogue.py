@@ -157,3 +157,11 @@ def test_sync_by_a_person_needs_the_change_permission(world, make_asset):
         licensing.installations_sync(
             asset=make_asset(), packages=PACKAGES, actor=world["users"][Role.AGENT]
         )
+
+
+@pytest.mark.django_db
+def test_sync_of_overlong_names_is_stable(world, make_asset):
+    asset = make_asset()
+    packages = [("N" * 300, "P" * 300, "1." * 80)]
+    assert licensing.installations_sync(asset=asset, packages=packages)["added"] == 1
+    assert licensing.installations_sync(asset=asset, packages=packages)["unchanged"] == 1
