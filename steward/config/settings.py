@@ -255,6 +255,8 @@ SPECTACULAR_SETTINGS = {
         "TicketChannelEnum": "steward.servicedesk.models.tickets.Channel",
         "TicketPriorityEnum": "steward.servicedesk.models.tickets.Priority",
         "AssetStatusEnum": "steward.assets.models.Status",
+        "InstallSourceEnum": "steward.assets.models.InstallSource",
+        "PurchaseSourceEnum": "steward.assets.models.PurchaseSource",
     },
 }
 
