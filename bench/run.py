@@ -92,6 +92,23 @@ def _cli(env: dict[str, str], *args: str) -> str:
     return result.stdout
 
 
+def python_code(env: dict[str, str], code: str, *args: str, timeout: int = 3600) -> str:
+    """Runs ``code`` in a fresh interpreter with Steward's settings (a set-up step of a
+    benchmark); its output, or exits with the step's output when it fails."""
+    result = subprocess.run(
+        [sys.executable, "-c", code, *args],
+        env={**env, "DJANGO_SETTINGS_MODULE": "steward.config.settings"},
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=timeout,
+        check=False,
+    )
+    if result.returncode != 0:
+        raise SystemExit(f"step failed:\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}")
+    return result.stdout
+
+
 @contextlib.contextmanager
 def _postgres_database() -> Iterator[str]:
     import psycopg

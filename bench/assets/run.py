@@ -148,18 +148,7 @@ class Row:
 
 
 def _python(env: dict[str, str], code: str, *args: str, timeout: int = 7200) -> str:
-    result = subprocess.run(
-        [sys.executable, "-c", code, *args],
-        env={**env, "DJANGO_SETTINGS_MODULE": "steward.config.settings"},
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=timeout,
-        check=False,
-    )
-    if result.returncode != 0:
-        raise SystemExit(f"step failed:\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}")
-    return result.stdout
+    return base.python_code(env, code, *args, timeout=timeout)
 
 
 def _generate(env: dict[str, str], *args: str) -> dict[str, Any]:

@@ -111,18 +111,7 @@ class Row:
 
 
 def _python(env: dict[str, str], code: str, *args: str, timeout: int = 3600) -> str:
-    result = subprocess.run(
-        [sys.executable, "-c", code, *args],
-        env={**env, "DJANGO_SETTINGS_MODULE": "steward.config.settings"},
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=timeout,
-        check=False,
-    )
-    if result.returncode != 0:
-        raise SystemExit(f"setup failed:\n{result.stdout}\n{result.stderr}")
-    return result.stdout
+    return base.python_code(env, code, *args, timeout=timeout)
 
 
 @contextlib.contextmanager

@@ -15,13 +15,12 @@ number of devices like the service-desk demo: 0.05 gives ~75.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
 from django.core.management.color import no_style
-from django.db import connection, models
+from django.db import connection
 from django.db.models import Max
 from django.utils import timezone
 
@@ -38,7 +37,7 @@ from steward.assets.models import (
     Renewal,
     Status,
 )
-from steward.config import env
+from steward.core.demodata import keep_timestamps, scale_from_env
 from steward.org import selectors as org_selectors
 
 DEVICES = 1500
@@ -70,29 +69,6 @@ OLD = ((Status.DEPLOYED, 0.55), (Status.IN_STOCK, 0.06), (Status.LOANED, 0.03),
        (Status.IN_REPAIR, 0.03), (Status.LOST, 0.02), (Status.RETIRED, 0.16),
        (Status.DISPOSED, 0.15))  # fmt: skip
 CONDITION_BY_AGE = (Condition.NEW, Condition.GOOD, Condition.GOOD, Condition.FAIR, Condition.POOR)
-
-
-def scale_from_env() -> float:
-    try:
-        return max(0.0, float(env.get("STEWARD_DEMO_SCALE", "1") or "1"))
-    except ValueError:
-        return 1.0
-
-
-@contextmanager
-def keep_timestamps(*model_classes: type[models.Model]) -> Iterator[None]:
-    """Lets bulk writes keep the historical ``created_at`` set here."""
-    saved = []
-    for model in model_classes:
-        for f in model._meta.concrete_fields:
-            if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
-                saved.append((f, f.auto_now, f.auto_now_add))  # type: ignore[attr-defined]
-                f.auto_now = f.auto_now_add = False  # type: ignore[attr-defined]
-    try:
-        yield
-    finally:
-        for f, now, add in saved:
-            f.auto_now, f.auto_now_add = now, add  # type: ignore[attr-defined]
 
 
 def _pick(rng: Any, weighted: tuple[tuple[Any, float], ...]) -> Any:

@@ -22,16 +22,15 @@ import math
 import random
 import secrets
 import zoneinfo
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import Any
 
 from django.core.management.color import no_style
-from django.db import connection, models
+from django.db import connection
 from django.db.models import Max
 from django.utils import timezone
 
-from steward.config import env
+from steward.core.demodata import keep_timestamps, scale_from_env
 from steward.org import selectors as org_selectors
 from steward.servicedesk.models import (
     AssignmentMethod,
@@ -300,29 +299,6 @@ MAJOR = [
 ]
 RATINGS = ((5, 0.56), (4, 0.27), (3, 0.09), (2, 0.05), (1, 0.03))
 RULE_MARK = "Demo: VPN and Wi-Fi words to Network Operations"
-
-
-def scale_from_env() -> float:
-    try:
-        return max(0.0, float(env.get("STEWARD_DEMO_SCALE", "1") or "1"))
-    except ValueError:
-        return 1.0
-
-
-@contextmanager
-def keep_timestamps(*model_classes: type[models.Model]) -> Iterator[None]:
-    """Lets bulk writes keep the historical ``created_at``/``updated_at`` set here."""
-    saved = []
-    for model in model_classes:
-        for f in model._meta.concrete_fields:
-            if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
-                saved.append((f, f.auto_now, f.auto_now_add))  # type: ignore[attr-defined]
-                f.auto_now = f.auto_now_add = False  # type: ignore[attr-defined]
-    try:
-        yield
-    finally:
-        for f, now, add in saved:
-            f.auto_now, f.auto_now_add = now, add  # type: ignore[attr-defined]
 
 
 def _pick(rng: random.Random, weighted: tuple[tuple[Any, float], ...]) -> Any:
