@@ -37,11 +37,16 @@ def require_service(name: str, available: bool) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _fresh_config_cache():
-    """Each test starts from its own database state: nothing cached from another test."""
+def _fresh_caches():
+    """Each test starts from its own state: no configuration cached from another test's
+    database, and no API rate-limit counts left by earlier tests in this process (a fast
+    worker ran past the per-minute limit on the tests' own requests)."""
+    from django.core.cache import caches
+
     from steward.core import configcache
 
     configcache.reset()
+    caches["throttle"].clear()
     yield
     configcache.reset()
 
