@@ -91,6 +91,14 @@ class StockItemViewSet(_Actions):
     ordering_fields = ["name", "kind", "reorder_point", "on_hand", "created_at"]
     action_names = frozenset({"receive", "issue", "transfer", "adjust"})
 
+    def perform_create(self, serializer: Any) -> None:
+        super().perform_create(serializer)
+        serializer.instance = self._one(serializer.instance.pk)  # with ``on_hand``
+
+    def perform_update(self, serializer: Any) -> None:
+        super().perform_update(serializer)
+        serializer.instance = self._one(serializer.instance.pk)  # with ``on_hand``
+
     def _moved(self, movement: StockMovement) -> Response:
         return Response(StockMovementSerializer(movement).data, status=status.HTTP_201_CREATED)
 

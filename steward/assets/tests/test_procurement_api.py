@@ -136,6 +136,17 @@ def test_stock_actions_and_the_below_reorder_filter(api, world):
     assert [m["person"] for m in moves["results"]] == [world["employee"].pk]
 
 
+def test_creating_and_changing_a_stock_item_answers_with_its_stock_on_hand(api, world):
+    """The schema promises ``on_hand`` on every stock item the API returns."""
+    client = api(world["manager"])
+    body = _ok(client.post(f"{API}/stock-items/", {"name": "A4 paper"}, format="json"), 201)
+    assert body["on_hand"] == 0
+    receive = {"location": world["stock"].pk, "quantity": 4}
+    _ok(client.post(f"{API}/stock-items/{body['id']}/receive/", receive, format="json"), 201)
+    changed = _ok(client.patch(f"{API}/stock-items/{body['id']}/", {"unit": "box"}, format="json"))
+    assert (changed["on_hand"], changed["unit"]) == (4, "box")
+
+
 def test_an_employee_sees_only_their_own_requests_and_no_stock_or_orders(
     api, world, django_capture_on_commit_callbacks
 ):
