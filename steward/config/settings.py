@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "steward.knowledge",
     "steward.catalogue",
     "steward.assets",
+    "steward.cmdb",
     "steward.portal",
 ]
 

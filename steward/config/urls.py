@@ -25,6 +25,7 @@ api = [
     path("knowledge/", include("steward.knowledge.api.urls")),
     path("catalogue/", include("steward.catalogue.api.urls")),
     path("assets/", include("steward.assets.api.urls")),
+    path("cmdb/", include("steward.cmdb.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]
@@ -81,6 +82,7 @@ urlpatterns = [
     path("knowledge/", include("steward.knowledge.urls")),
     path("catalogue/", include("steward.catalogue.urls")),
     path("assets/", include("steward.assets.urls")),
+    path("cmdb/", include("steward.cmdb.urls")),
     path("portal/", include("steward.portal.urls")),
     path("", include("steward.portal.public_urls")),
 ]
