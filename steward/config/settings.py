@@ -129,6 +129,7 @@ STATICFILES_DIRS = [
     ("vendor/htmx", os.path.join(_NODE, "htmx.org", "dist")),
     ("vendor/pico", os.path.join(_NODE, "@picocss", "pico", "css")),
     ("vendor/chartjs", os.path.join(_NODE, "chart.js", "dist")),
+    ("vendor/cytoscape", os.path.join(_NODE, "cytoscape", "dist")),
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
