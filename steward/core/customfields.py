@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -61,14 +62,24 @@ def _coerce(kind: str, value: Any, choices: list[str]) -> Any:
 
 def clean_custom_fields(model: type[models.Model], values: dict[str, Any]) -> dict[str, Any]:
     """Known keys coerced to their type, unknown keys and bad values rejected per field."""
+    return clean_values(definitions(model), values)
+
+
+def clean_values(
+    fields: Iterable[Any], values: Any, *, key: str = "custom_fields"
+) -> dict[str, Any]:
+    """``values`` checked against field definitions (objects with ``name``, ``type``,
+    ``required``, ``choices`` and ``get_type_display()``, as ``CustomFieldDefinition``);
+    apps with their own definitions (the CMDB's attributes per class) reuse it. Raises
+    ValidationError keyed by ``key``."""
     if not isinstance(values, dict):
-        raise ValidationError({"custom_fields": _("Must be an object of field names to values.")})
-    defs = {d.name: d for d in definitions(model)}
+        raise ValidationError({key: _("Must be an object of field names to values.")})
+    defs = {d.name: d for d in fields}
     errors: dict[str, str] = {}
     cleaned: dict[str, Any] = {}
-    for key in values:
-        if key not in defs:
-            errors[key] = _("Unknown custom field.")
+    for name in values:
+        if name not in defs:
+            errors[name] = _("Unknown custom field.")
     for name, d in defs.items():
         value = values.get(name)
         if value in (None, ""):
@@ -80,5 +91,5 @@ def clean_custom_fields(model: type[models.Model], values: dict[str, Any]) -> di
         except (ValueError, TypeError, InvalidOperation, ValidationError):
             errors[name] = _("Not a valid %(type)s.") % {"type": d.get_type_display()}
     if errors:
-        raise ValidationError({"custom_fields": [f"{k}: {v}" for k, v in sorted(errors.items())]})
+        raise ValidationError({key: [f"{k}: {v}" for k, v in sorted(errors.items())]})
     return cleaned
