@@ -107,6 +107,9 @@ class Importer:
             else:
                 within.append(column)
         self.early, self.late = plain + related, within
+        self.prefetched: dict[tuple[Any, ...], list[models.Model]] | None = None
+        self.visible: set[Any] | None = None
+        """Set-based checking: the existing rows of a chunk by key, and those the user sees."""
 
     # Parsing ---------------------------------------------------------------------------
     def _convert(self, column: ImportColumn, raw: str, data: dict[str, Any], outcome: Any) -> Any:
@@ -186,7 +189,7 @@ class Importer:
 
     def _find_existing(self, data: dict[str, Any], out: RowOutcome) -> models.Model | None:
         conditions: dict[str, Any] = {}
-        parts = []
+        parts: list[Any] = []
         for name in self.resource.key:
             value = data.get(name)
             if value in (None, "") or isinstance(value, Pending):
@@ -208,21 +211,30 @@ class Importer:
             )
             raise RowInvalid(out)
         self.seen[key] = out.row
-        found = list(self.model._base_manager.filter(**conditions)[:2])
+        if self.prefetched is not None:
+            found = self.prefetched.get(key, [])[:2]
+        else:
+            found = list(self.model._base_manager.filter(**conditions)[:2])
         if len(found) > 1:
             out.error("", _("Several existing objects match this row's key."))
             raise RowInvalid(out)
         if not found:
             return None
-        visible = self.model._base_manager.filter(pk=found[0].pk)
-        if not permissions.restrict(visible, self.user, "view").exists():
+        if self.visible is not None:
+            hidden = found[0].pk not in self.visible
+        else:
+            visible = self.model._base_manager.filter(pk=found[0].pk)
+            hidden = not permissions.restrict(visible, self.user, "view").exists()
+        if hidden:
             # Say no more than a create would: the key is taken. Its values stay hidden.
             out.error(",".join(self.resource.key), _("This key is already taken."))
             raise RowInvalid(out)
         return found[0]
 
-    def parse(self, number: int, cells: list[str]) -> tuple[RowOutcome, dict[str, Any], Any]:
-        """Raises RowInvalid (with errors on the outcome) when the row cannot be used."""
+    def _parse_early(
+        self, number: int, cells: list[str]
+    ) -> tuple[RowOutcome, dict[str, Any], dict[str, str]]:
+        """The row's own and related columns, before its key is matched (RowInvalid if bad)."""
         out = RowOutcome(row=number)
         if len(cells) > len(self.header) and any(c.strip() for c in cells[len(self.header) :]):
             out.error("", _("The row has more cells than there are columns."))
@@ -234,19 +246,27 @@ class Importer:
                 out.error(name, _("The key column %(c)s is empty.") % {"c": name})
         data: dict[str, Any] = {}
         self._parse_columns(self.early, values, data, out)
-        existing = None
-        if not out.errors:
-            existing = self._find_existing(data, out)
-            for column in self.late:
-                if column.within and column.within not in data and existing is not None:
-                    data[column.within] = getattr(existing, column.within)
-            self._parse_columns(self.late, values, data, out)
-            for column in self.late:
-                if column.within and column.within not in self.header:
-                    data.pop(column.within, None)
         if out.errors:
             raise RowInvalid(out)
-        return out, data, existing
+        return out, data, values
+
+    def _parse_rest(self, out: RowOutcome, data: dict[str, Any], values: dict[str, str]) -> Any:
+        existing = self._find_existing(data, out)
+        for column in self.late:
+            if column.within and column.within not in data and existing is not None:
+                data[column.within] = getattr(existing, column.within)
+        self._parse_columns(self.late, values, data, out)
+        for column in self.late:
+            if column.within and column.within not in self.header:
+                data.pop(column.within, None)
+        if out.errors:
+            raise RowInvalid(out)
+        return existing
+
+    def parse(self, number: int, cells: list[str]) -> tuple[RowOutcome, dict[str, Any], Any]:
+        """Raises RowInvalid (with errors on the outcome) when the row cannot be used."""
+        out, data, values = self._parse_early(number, cells)
+        return out, data, self._parse_rest(out, data, values)
 
     # Comparing -------------------------------------------------------------------------
     def changes(self, obj: models.Model | None, data: dict[str, Any]) -> list[str]:
@@ -276,6 +296,23 @@ class Importer:
         except RowInvalid as exc:
             exc.outcome.action = "invalid"
             return exc.outcome
+        _obj, excluded = self.build(out, data, existing)
+        try:
+            _obj.full_clean(exclude=excluded)
+        except ValidationError as exc:
+            for column, message in validation_messages(exc):
+                out.error(column, message)
+        if out.errors:
+            out.action = "invalid"
+        elif existing is None:
+            self.pending.append((number, data))
+        return out
+
+    def build(
+        self, out: RowOutcome, data: dict[str, Any], existing: models.Model | None
+    ) -> tuple[models.Model, list[str]]:
+        """The object the row would write (not validated) and the fields left out of checks;
+        notes on ``out`` what the row does and whether the user may do it."""
         out.changes = self.changes(existing, data)
         obj = existing if existing is not None else self.model()
         excluded = []
@@ -300,16 +337,7 @@ class Importer:
                     "m": self.model._meta.verbose_name,
                 },
             )
-        try:
-            obj.full_clean(exclude=excluded)
-        except ValidationError as exc:
-            for column, message in validation_messages(exc):
-                out.error(column, message)
-        if out.errors:
-            out.action = "invalid"
-        elif existing is None:
-            self.pending.append((number, data))
-        return out
+        return obj, excluded
 
     def apply(self, number: int, cells: list[str]) -> RowOutcome:
         """Writes one row through the services; raises nothing for bad rows (see ``errors``)."""
@@ -319,6 +347,12 @@ class Importer:
             exc.outcome.action = "invalid"
             return exc.outcome
         out.changes = self.changes(existing, data)
+        return self.write(out, data, existing)
+
+    def write(
+        self, out: RowOutcome, data: dict[str, Any], existing: models.Model | None
+    ) -> RowOutcome:
+        """Creates or updates the object of a parsed row (``out.changes`` known)."""
         try:
             if existing is None:
                 services.object_create(model=self.model, data=data, actor=self.user)

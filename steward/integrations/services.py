@@ -8,20 +8,21 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, nullcontext
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from steward.core import permissions
 from steward.core.export import xlsx_bytes
 from steward.core.jobs import JobReporter, job_handler, job_start
 from steward.core.registry import ImportResource, import_resources
-from steward.integrations import readers
+from steward.integrations import bulk, readers
 from steward.integrations.importing import Importer, RowOutcome, check_header, required_columns
 from steward.integrations.models import ImportBatch, ImportStatus
 
@@ -187,14 +188,22 @@ def _every(total: int) -> int:
     return max(1, total // 50)
 
 
-def _check(importer: Importer, rows: list[Any], reporter: JobReporter, offset: int = 0) -> Any:
+def _check(
+    importer: Importer, rows: list[Any], reporter: JobReporter, offset: int = 0
+) -> list[bulk.Checked]:
+    """Every row's outcome (and, where rows are checked set-wise, the object to write)."""
     total = len(rows) + offset
-    outcomes = []
+    checked: list[bulk.Checked] = []
+    if bulk.supported(importer):
+        for start in range(0, len(rows), bulk.CHUNK):
+            checked.extend(bulk.check(importer, rows[start : start + bulk.CHUNK]))
+            reporter.progress(len(checked), total, _("Checking rows"))
+        return checked
     for index, (number, cells) in enumerate(rows, start=1):
-        outcomes.append(importer.preview(number, cells))
+        checked.append(bulk.Checked(importer.preview(number, cells)))
         if index % _every(len(rows)) == 0:
             reporter.progress(index, total, _("Checking rows"))
-    return outcomes
+    return checked
 
 
 @contextmanager
@@ -230,7 +239,8 @@ def _preview(reporter: JobReporter, user: Any, batch_id: int) -> dict[str, Any]:
         _finish(batch, ImportStatus.FAILED, {"file_error": message}, message)
         return {"file_error": message}
     reporter.progress(0, len(rows), _("Checking rows"))
-    summary = _summary(batch, _check(importer, rows, reporter), applied=False)
+    outcomes = [c.outcome for c in _check(importer, rows, reporter)]
+    summary = _summary(batch, outcomes, applied=False)
     reporter.progress(len(rows), len(rows), _("Checked"))
     _finish(batch, ImportStatus.CHECKED, summary)
     return summary
@@ -248,27 +258,29 @@ def _apply(reporter: JobReporter, user: Any, batch_id: int) -> dict[str, Any]:
         return {"file_error": message}
     total = 2 * len(rows)
     checked = _check(checker, rows, reporter, offset=len(rows))
-    bad = {o.row for o in checked if o.errors}
+    bad = {c.outcome.row for c in checked if c.outcome.errors}
     if bad and not batch.valid_rows_only:
-        summary = _summary(batch, checked, applied=False)
+        summary = _summary(batch, [c.outcome for c in checked], applied=False)
         _finish(batch, ImportStatus.FAILED, summary, _("Nothing was imported: rows have errors."))
         return summary
     reporter.progress(len(rows), total, _("Writing rows"))
     importer = Importer(resource, user, checker.header)
+    set_based = any(c.obj is not None for c in checked)
     outcomes: list[RowOutcome] = []
-    if batch.valid_rows_only:
-        for index, (number, cells) in enumerate(rows, start=1):
-            outcomes.append(
-                _skip(checked[index - 1]) if number in bad else _write(importer, number, cells)
-            )
-            if index % _every(len(rows)) == 0:
-                reporter.progress(len(rows) + index, total, _("Writing rows"))
-    else:
-        with transaction.atomic():
-            for number, cells in rows:
-                outcomes.append(_write(importer, number, cells))
-            if any(o.errors for o in outcomes):
-                transaction.set_rollback(True)
+    with transaction.atomic() if not batch.valid_rows_only else nullcontext():
+        step = bulk.CHUNK if set_based else _every(len(rows))
+        for start in range(0, len(rows), step):
+            part = list(zip(rows[start : start + step], checked[start : start + step], strict=True))
+            if set_based:
+                outcomes.extend(_write_chunk(importer, part))
+            else:
+                outcomes.extend(
+                    _skip(c.outcome) if c.outcome.errors else _write(importer, number, cells)
+                    for (number, cells), c in part
+                )
+            reporter.progress(len(rows) + start + len(part), total, _("Writing rows"))
+        if any(o.errors for o in outcomes) and not batch.valid_rows_only:
+            transaction.set_rollback(True)
     failed = any(o.errors for o in outcomes) and not batch.valid_rows_only
     summary = _summary(batch, outcomes, applied=not failed)
     reporter.progress(total, total, _("Done"))
@@ -286,11 +298,39 @@ def _skip(outcome: RowOutcome) -> RowOutcome:
 
 def _write(importer: Importer, number: int, cells: list[str]) -> RowOutcome:
     """One row in its own savepoint, so that a failed row leaves the others usable."""
+    return _in_savepoint(lambda: importer.apply(number, cells))
+
+
+def _in_savepoint(write: Callable[[], RowOutcome]) -> RowOutcome:
     sid = transaction.savepoint() if transaction.get_connection().in_atomic_block else None
-    outcome = importer.apply(number, cells)
+    outcome = write()
     if sid is not None:
         if outcome.errors:
             transaction.savepoint_rollback(sid)
         else:
             transaction.savepoint_commit(sid)
     return outcome
+
+
+def _write_chunk(
+    importer: Importer, part: list[tuple[tuple[int, list[str]], bulk.Checked]]
+) -> list[RowOutcome]:
+    """New rows of a chunk in bulk, changed rows one by one through the services. When the
+    database refuses the bulk write (a key taken since the check, an object the user could
+    not see once written), the chunk is written again row by row for precise errors."""
+    try:
+        bulk.create(importer, [c for _row, c in part if c.obj is not None and c.existing is None])
+    except (IntegrityError, bulk.OutOfScope):
+        return [
+            _skip(c.outcome) if c.obj is None else _write(importer, number, cells)
+            for (number, cells), c in part
+        ]
+    outcomes = []
+    for _row, c in part:
+        if c.obj is None:
+            outcomes.append(_skip(c.outcome))
+        elif c.existing is not None and c.outcome.changes:
+            outcomes.append(_in_savepoint(partial(importer.write, c.outcome, c.data, c.existing)))
+        else:
+            outcomes.append(c.outcome)
+    return outcomes
