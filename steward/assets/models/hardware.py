@@ -121,6 +121,18 @@ class HardwareModel(AuditedModel):
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
         help_text=_("Share of the cost left at the end of the useful life."),
     )
+    catalogue_item = models.ForeignKey(
+        "catalogue.CatalogueItem",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("ordered in the catalogue as"),
+        help_text=_(
+            "An approved catalogue request for this item raises a purchase request when no "
+            "asset of this model is in stock."
+        ),
+    )
 
     class Meta:
         ordering = ["manufacturer__name", "name"]

@@ -72,6 +72,18 @@ class StockItem(AuditedModel):
         decimal_places=2,
     )
     notes = models.TextField(_("notes"), blank=True)
+    catalogue_item = models.ForeignKey(
+        "catalogue.CatalogueItem",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("ordered in the catalogue as"),
+        help_text=_(
+            "An approved catalogue request for this item raises a purchase request when none "
+            "is on hand."
+        ),
+    )
 
     class Meta:
         ordering = ["name"]
@@ -211,6 +223,7 @@ class PurchaseRequestStatus(models.TextChoices):
 class PurchaseSource(models.TextChoices):
     PERSON = "person", _("A person's request")
     REORDER = "reorder", _("Low stock")
+    CATALOGUE = "catalogue", _("A catalogue request")
 
 
 class PurchaseRequest(AuditedModel):
@@ -245,6 +258,13 @@ class PurchaseRequest(AuditedModel):
         verbose_name=_("deliver to"),
     )
     approval_request_id = models.PositiveIntegerField(_("approval"), null=True, blank=True)
+    requested_item_id = models.PositiveIntegerField(
+        _("catalogue request"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("The approved catalogue request this purchase supplies."),
+    )
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
 
@@ -252,6 +272,13 @@ class PurchaseRequest(AuditedModel):
         ordering = ["-created_at", "-pk"]
         verbose_name = _("purchase request")
         verbose_name_plural = _("purchase requests")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["requested_item_id"],
+                condition=Q(requested_item_id__isnull=False),
+                name="assets_purreq_one_per_catalogue_request",
+            )
+        ]
         indexes = [
             models.Index(fields=["status", "created_at"], name="assets_purreq_status_at"),
             models.Index(fields=["requester", "created_at"], name="assets_purreq_requester_at"),
