@@ -99,3 +99,11 @@ def asset_depreciation_schedule(asset: Asset) -> list[depreciation.ScheduleRow]:
 
 def contract_list(*, user: Any) -> QuerySet[Contract]:
     return permissions.restrict(Contract.objects.select_related("vendor"), user)
+
+
+def assets_by_serial(serial: str) -> list[Asset]:
+    """Assets with this serial number, for discovery's matching (as the system: people see
+    assets only through ``asset_list``). At most a few: more than one is a conflict."""
+    if not serial:
+        return []
+    return list(Asset.objects.filter(serial=serial).order_by("pk")[:5])

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,7 +19,17 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from steward.assets.models import HELD, Asset, AssetAssignment, Condition, Status
+from steward.assets.models import (
+    HELD,
+    Asset,
+    AssetAssignment,
+    AssetHealthReading,
+    Condition,
+    DeviceOS,
+    HardwareModel,
+    Manufacturer,
+    Status,
+)
 from steward.core import events, permissions, services
 
 TRANSITIONS: dict[str, frozenset[str]] = {
@@ -295,3 +306,125 @@ def asset_acknowledge(*, asset: Asset, actor: Any) -> Asset:
         open_.save(update_fields=["acknowledged_at", "updated_at"])
     events.publish("assets.asset_acknowledged", model=asset._meta.label, pk=asset.pk)
     return asset
+
+
+# --- discovery ------------------------------------------------------------------------
+# Inventory agents report as the system (no actor): the CMDB's reconciliation calls these.
+
+DISCOVERED_FIELDS = frozenset({"name", "serial", "organisation", "location"})
+UNKNOWN_MANUFACTURER = "Unknown manufacturer"
+
+
+def _hardware_model(manufacturer: str, name: str, category: str) -> HardwareModel:
+    maker = (manufacturer.strip() or UNKNOWN_MANUFACTURER)[:100]
+    found = Manufacturer.objects.filter(name__iexact=maker).first()
+    if found is None:
+        found = Manufacturer(name=maker)
+        found.full_clean()
+        found.save()
+    label = (name.strip() or _("Discovered %(category)s") % {"category": category})[:150]
+    model = HardwareModel.objects.filter(manufacturer=found, name__iexact=label).first()
+    if model is None:
+        model = HardwareModel(manufacturer=found, name=label, category=category)
+        model.full_clean()
+        model.save()
+    return model
+
+
+@transaction.atomic
+def asset_discovered(
+    *,
+    asset: Asset | None,
+    data: Mapping[str, Any],
+    manufacturer: str,
+    model_name: str,
+    category: str,
+    asset_tag: str,
+) -> Asset:
+    """Create (``asset`` None) or update the asset an inventory agent reported, as the
+    system. Only ``DISCOVERED_FIELDS`` are written, and only when they differ, so the same
+    report twice changes and audits nothing; the model is found or created (never changed
+    on an existing asset). Raises ValidationError."""
+    unknown = set(data) - DISCOVERED_FIELDS
+    if unknown:
+        raise ValidationError({n: [_("Discovery does not set this.")] for n in sorted(unknown)})
+    if asset is None:
+        asset = Asset(
+            asset_tag=asset_tag,
+            model=_hardware_model(manufacturer, model_name, category),
+            status_changed_at=timezone.now(),
+            **data,
+        )
+        asset.full_clean()
+        asset.save()
+        events.publish("assets.asset_created", model=asset._meta.label, pk=asset.pk)
+        return asset
+    asset = _lock(asset)
+    changed = [n for n, v in data.items() if getattr(asset, n) != v]
+    if changed:
+        for name in changed:
+            setattr(asset, name, data[name])
+        asset.full_clean()
+        asset.save()
+        events.publish("assets.asset_updated", model=asset._meta.label, pk=asset.pk)
+    return asset
+
+
+def device_os_report(
+    *, asset: Asset, os_name: str, os_version: str, cpu_cores: int | None, reported_at: Any
+) -> bool:
+    """Record the operating system and core count a device reports, as the system.
+    Returns whether anything changed (an unchanged report only moves ``reported_at``,
+    which is not audited)."""
+    current = DeviceOS.objects.filter(asset=asset).first()
+    values = {
+        "os_name": os_name[:150] or "unknown",
+        "os_version": os_version[:100],
+        "cpu_cores": cpu_cores if cpu_cores and cpu_cores <= 4096 else None,
+    }
+    if current is None:
+        row = DeviceOS(asset=asset, reported_at=reported_at, **values)
+        row.full_clean()
+        row.save()
+        return True
+    if all(getattr(current, k) == v for k, v in values.items()):
+        DeviceOS._base_manager.filter(pk=current.pk).update(reported_at=reported_at)
+        return False
+    for key, value in values.items():
+        setattr(current, key, value)
+    current.reported_at = reported_at
+    current.full_clean()
+    current.save()
+    return True
+
+
+def health_reading_record(
+    *,
+    asset: Asset,
+    read_at: Any,
+    battery_wear_percent: Any = None,
+    disk_health_percent: Any = None,
+    source: str = "discovery",
+) -> AssetHealthReading | None:
+    """A new wear reading from ``source``, as the system, unless the latest one from that
+    source says the same (an agent reporting daily adds a row only when a value moves)."""
+    if battery_wear_percent is None and disk_health_percent is None:
+        return None
+    battery = None if battery_wear_percent is None else Decimal(str(battery_wear_percent))
+    disk = None if disk_health_percent is None else Decimal(str(disk_health_percent))
+    last = AssetHealthReading.objects.filter(asset=asset, source=source).first()
+    if last is not None and (last.battery_wear_percent, last.disk_health_percent) == (
+        battery,
+        disk,
+    ):
+        return None
+    reading = AssetHealthReading(
+        asset=asset,
+        read_at=read_at,
+        battery_wear_percent=battery,
+        disk_health_percent=disk,
+        source=source,
+    )
+    reading.full_clean()
+    reading.save()
+    return reading

@@ -9,6 +9,9 @@ class CmdbConfig(AppConfig):
 
     def ready(self) -> None:
         _register_policies()
+        from steward.cmdb.discovery import setup as discovery
+
+        discovery.register()
 
 
 def _register_policies() -> None:

@@ -83,6 +83,7 @@ urlpatterns = [
     path("catalogue/", include("steward.catalogue.urls")),
     path("assets/", include("steward.assets.urls")),
     path("cmdb/", include("steward.cmdb.urls")),
+    path("inventory/", include("steward.cmdb.discovery.endpoint")),
     path("portal/", include("steward.portal.urls")),
     path("", include("steward.portal.public_urls")),
 ]
