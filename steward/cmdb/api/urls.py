@@ -1,5 +1,10 @@
 from rest_framework.routers import SimpleRouter
 
-router = SimpleRouter()
+from steward.cmdb.api import views
 
-urlpatterns = [*router.urls]
+router = SimpleRouter()
+router.register("configuration-items", views.ConfigurationItemViewSet)
+router.register("relationships", views.RelationshipViewSet)
+router.register("attribute-definitions", views.AttributeDefinitionViewSet)
+
+urlpatterns = router.urls

@@ -6,6 +6,8 @@ services, so that a bulk import and the API give the same answer."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -134,12 +136,14 @@ class ConfigurationItem(AuditedModel):
         return self.name
 
     def clean(self) -> None:
-        if self.asset_id and self.ci_class not in (
-            CIClass.HARDWARE,
-            CIClass.SERVER,
-            CIClass.NETWORK_DEVICE,
-            CIClass.IOT_DEVICE,
-        ):
+        """Attributes checked against the class's definitions (and coerced to their types);
+        only physical items link to an asset."""
+        from steward.cmdb.attributes import clean_attributes
+        from steward.cmdb.rules import PHYSICAL_CLASSES
+
+        if self.ci_class in CIClass.values:
+            self.attributes = clean_attributes(self.ci_class, self.attributes or {})
+        if self.asset_id and self.ci_class not in PHYSICAL_CLASSES:
             raise ValidationError(
                 {
                     "asset": _(
@@ -160,7 +164,7 @@ class RelationKind(models.TextChoices):
     BACKS_UP = "backs_up", _("backs up")
 
 
-REVERSE_LABELS: dict[str, str] = {
+REVERSE_LABELS: dict[str, Any] = {
     RelationKind.DEPENDS_ON: _("used by"),
     RelationKind.RUNS_ON: _("hosts"),
     RelationKind.CONNECTS_TO: _("connected from"),
@@ -209,7 +213,22 @@ class Relationship(AuditedModel):
         ]
 
     def __str__(self) -> str:
+        if self.source_id and self.target_id and self.kind in RelationKind.values:
+            return f"{self.source} {RelationKind(self.kind).label} {self.target}"
         return f"{self.source_id} {self.kind} {self.target_id}"
+
+    def clean(self) -> None:
+        """No self-loops; only the class pairs ``rules.ALLOWED_PAIRS`` lists for the kind."""
+        from steward.cmdb.rules import check_pair
+
+        if self.source_id is None or self.target_id is None:
+            return
+        if self.source_id == self.target_id:
+            raise ValidationError({"target": _("An item cannot be related to itself.")})
+        if self.kind in RelationKind.values:
+            check_pair(
+                kind=self.kind, source_class=self.source.ci_class, target_class=self.target.ci_class
+            )
 
 
 class AttributeDefinition(AuditedModel):

@@ -1,0 +1,114 @@
+"""Filters shared by the CMDB's list pages and its API. Related-row choices are narrowed to
+what the user may see; malformed ids answer 400 before they reach the database."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+from django_filters.fields import ModelChoiceField
+from django_filters.filterset import FILTER_FOR_DBFIELD_DEFAULTS
+
+from steward.cmdb.models import (
+    AttributeDefinition,
+    CIClass,
+    CIStatus,
+    ConfigurationItem,
+    Criticality,
+    RelationKind,
+    Relationship,
+)
+from steward.core.filtersets import RestrictedFilterSet
+from steward.core.validation import MAX_ID, is_id
+
+Team = ConfigurationItem._meta.get_field("owner_team").related_model
+
+
+class IdModelChoiceField(ModelChoiceField):
+    def to_python(self, value: Any) -> Any:
+        if value not in self.empty_values and not is_id(value):
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+
+class IdModelChoiceFilter(django_filters.ModelChoiceFilter):
+    field_class = IdModelChoiceField
+
+
+class IdFilter(django_filters.NumberFilter):
+    field_class = forms.IntegerField
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, min_value=1, max_value=MAX_ID, **kwargs)
+
+
+class CmdbFilterSet(RestrictedFilterSet):
+    FILTER_DEFAULTS = {
+        **FILTER_FOR_DBFIELD_DEFAULTS,
+        models.ForeignKey: {
+            **FILTER_FOR_DBFIELD_DEFAULTS[models.ForeignKey],
+            "filter_class": IdModelChoiceFilter,
+        },
+    }
+    q = django_filters.CharFilter(method="search", label=_("Search"), max_length=200)
+    search_fields: tuple[str, ...] = ("name",)
+
+    def search(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
+        condition = Q()
+        for field in self.search_fields:
+            condition |= Q(**{f"{field}__icontains": value})
+        return queryset.filter(condition)
+
+
+class ConfigurationItemFilterSet(CmdbFilterSet):
+    search_fields = ("name", "hostname", "fqdn", "serial_number")
+    ci_class = django_filters.MultipleChoiceFilter(choices=CIClass.choices, label=_("Class"))
+    status = django_filters.MultipleChoiceFilter(choices=CIStatus.choices)
+    criticality = django_filters.ChoiceFilter(choices=Criticality.choices)
+    owner_team = IdModelChoiceFilter(queryset=Team.objects.all(), label=_("Owner group"))
+    asset = IdFilter(field_name="asset", label=_("Asset (id)"))
+    hardware_uuid = django_filters.CharFilter(max_length=64)
+    serial_number = django_filters.CharFilter(max_length=100)
+
+    class Meta:
+        model = ConfigurationItem
+        fields = [
+            "q",
+            "ci_class",
+            "status",
+            "criticality",
+            "organisation",
+            "owner_team",
+            "asset",
+            "hardware_uuid",
+            "serial_number",
+        ]
+
+
+class RelationshipFilterSet(CmdbFilterSet):
+    search_fields = ("source__name", "target__name")
+    kind = django_filters.MultipleChoiceFilter(choices=RelationKind.choices)
+    source = IdFilter(field_name="source", label=_("Source (id)"))
+    target = IdFilter(field_name="target", label=_("Target (id)"))
+    ci = IdFilter(method="filter_ci", label=_("Either end (id)"))
+
+    class Meta:
+        model = Relationship
+        fields = ["q", "kind", "source", "target", "ci"]
+
+    def filter_ci(self, queryset: QuerySet[Any], name: str, value: int) -> QuerySet[Any]:
+        return queryset.filter(Q(source_id=value) | Q(target_id=value))
+
+
+class AttributeDefinitionFilterSet(CmdbFilterSet):
+    search_fields = ("name", "label")
+    ci_class = django_filters.ChoiceFilter(choices=CIClass.choices, label=_("Class"))
+
+    class Meta:
+        model = AttributeDefinition
+        fields = ["q", "ci_class", "type"]
