@@ -138,11 +138,10 @@ def read_message(request: Request) -> Message:
 
 
 def contact(request: Request, message: Message) -> None:
-    """A PROLOG: note when a known agent last called."""
+    """A PROLOG: note when the agent called (an agent is known from its first PROLOG)."""
     if message.deviceid:
-        DiscoveryAgent._base_manager.filter(deviceid=message.deviceid).update(
-            last_prolog_at=timezone.now()
-        )
+        agent = _agent(request, message.deviceid)
+        DiscoveryAgent._base_manager.filter(pk=agent.pk).update(last_prolog_at=timezone.now())
 
 
 def _agent(request: Request, deviceid: str) -> DiscoveryAgent:
