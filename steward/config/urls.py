@@ -26,6 +26,7 @@ api = [
     path("catalogue/", include("steward.catalogue.api.urls")),
     path("assets/", include("steward.assets.api.urls")),
     path("cmdb/", include("steward.cmdb.api.urls")),
+    path("cmdb/", include("steward.cmdb.discovery.api")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]

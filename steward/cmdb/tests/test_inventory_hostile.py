@@ -176,3 +176,50 @@ def test_an_agent_cannot_resolve_the_queue(secret, make_user):
     kept = InventorySubmission.objects.get()
     with pytest.raises(PermissionDenied):
         services.submission_discard(submission=kept, actor=make_user("agent"))
+
+
+def test_api_lists_the_quarantine_to_administrators_only(secret, make_user, api):
+    post(b"garbage", secret)
+    listed = api(make_user("admin")).get("/api/cmdb/inventory-submissions/")
+    assert listed.status_code == 200
+    (row,) = listed.json()["results"]
+    assert (row["reason_code"], row["status"]) == ("bad_xml", "quarantined")
+    assert api(make_user("agent")).get("/api/cmdb/inventory-submissions/").status_code == 403
+    assert api(make_user("employee")).get("/api/cmdb/inventory-tokens/").status_code == 403
+
+
+def test_api_creates_a_token_whose_secret_is_answered_once(db, make_user, api):
+    admin = api(make_user("admin"))
+    made = admin.post("/api/cmdb/inventory-tokens/", {"name": "Paris"}, format="json")
+    assert made.status_code == 201
+    assert made.json()["secret"].startswith("inv_")
+    again = admin.get(f"/api/cmdb/inventory-tokens/{made.json()['id']}/").json()
+    assert "secret" not in again
+    from steward.cmdb.models import InventoryToken
+
+    assert InventoryToken.objects.get().token_hash != made.json()["secret"]
+
+
+def test_api_resolves_a_waiting_submission_by_creating_the_item(secret, make_user, api):
+    from steward.cmdb.models import InventoryToken
+
+    InventoryToken.objects.update(auto_create=False)
+    post(zlib.compress((FIXTURES / "ocsinventory-inventory.xml").read_bytes()), secret)
+    waiting = InventorySubmission.objects.get(status=SubmissionStatus.REVIEW)
+    url = f"/api/cmdb/inventory-submissions/{waiting.pk}/resolve/"
+    done = api(make_user("admin")).post(url, {"action": "create"}, format="json")
+    assert done.status_code == 200, done.content
+    assert done.json()["status"] == "processed"
+    assert ConfigurationItem.objects.get().hostname == "vm"
+
+
+def test_quarantine_page_shows_the_reason(secret, make_user, client):
+    post(b"garbage", secret)
+    client.force_login(make_user("admin"))
+    listed = client.get("/cmdb/discovery/submissions/")
+    assert listed.status_code == 200 and b"bad_xml" in listed.content
+    kept = InventorySubmission.objects.get()
+    page = client.get(f"/cmdb/discovery/submissions/{kept.pk}/")
+    assert page.status_code == 200 and b"Re-process" in page.content
+    assert client.get("/cmdb/discovery/tokens/").status_code == 200
+    assert client.get("/cmdb/discovery/agents/").status_code == 200
