@@ -16,7 +16,6 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from steward.cmdb.attributes import clean_attributes
@@ -51,9 +50,7 @@ def ci_create(*, data: Mapping[str, Any], actor: Any) -> ConfigurationItem:
     ci_class = data.get("ci_class", "")
     cleaned = _clean_data(data, ci_class=ci_class, actor=actor)
     cleaned.setdefault("attributes", clean_attributes(ci_class, {}))
-    ci = services.object_create(
-        model=ConfigurationItem, data={**cleaned, "status_changed_at": timezone.now()}, actor=actor
-    )
+    ci = services.object_create(model=ConfigurationItem, data=cleaned, actor=actor)
     return ci
 
 
@@ -66,8 +63,6 @@ def ci_update(*, ci: ConfigurationItem, data: Mapping[str, Any], actor: Any) -> 
     if "ci_class" in data and "attributes" not in data:
         cleaned["attributes"] = clean_attributes(ci_class, ci.attributes)
     previous = ci.status
-    if "status" in cleaned and cleaned["status"] != previous:
-        cleaned["status_changed_at"] = timezone.now()
     if "ci_class" in cleaned and cleaned["ci_class"] != ci.ci_class:
         _check_relationships_allow(ci, cleaned["ci_class"])
     updated: ConfigurationItem = services.object_update(obj=ci, data=cleaned, actor=actor)

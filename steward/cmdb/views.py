@@ -139,7 +139,6 @@ class ConfigurationItemDetail(ObjectDetailView):
         Column("description", _("Description")),
         Column("get_source_display", _("Source")),
         Column("last_seen_at", _("Last seen")),
-        Column("status_changed_at", _("Status changed")),
     ]
 
     def extra_context(self, obj: ConfigurationItem) -> dict[str, Any]:

@@ -46,10 +46,9 @@ class ConfigurationItemSerializer(StrictSerializer):
             "owner",
             "source",
             "last_seen_at",
-            "status_changed_at",
             *COMMON,
         ]
-        read_only_fields = ["source", "last_seen_at", "status_changed_at"]
+        read_only_fields = ["source", "last_seen_at"]
 
 
 class RelationshipSerializer(StrictSerializer):
