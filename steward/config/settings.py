@@ -143,6 +143,11 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_BYTES
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 IMPORT_MAX_ROWS = int(env.get("STEWARD_IMPORT_MAX_ROWS", "10000"))
 IMPORT_MAX_BYTES = int(float(env.get("STEWARD_IMPORT_MAX_MB", "10")) * 1024 * 1024)
+# Inventory agents (docs/administration/discovery.md): request body, decompressed XML, and
+# the raw bytes a quarantined submission keeps.
+INVENTORY_MAX_BYTES = int(float(env.get("STEWARD_INVENTORY_MAX_MB", "16")) * 1024 * 1024)
+INVENTORY_MAX_XML_BYTES = int(float(env.get("STEWARD_INVENTORY_MAX_XML_MB", "32")) * 1024 * 1024)
+INVENTORY_KEEP_BYTES = int(float(env.get("STEWARD_INVENTORY_KEEP_MB", "2")) * 1024 * 1024)
 
 CACHES = {
     "default": {
