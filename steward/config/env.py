@@ -57,6 +57,9 @@ VARIABLES: dict[str, str] = {
     "STEWARD_ADMIN_PASSWORD": "Password used by `steward createadmin` instead of a prompt.",
     "STEWARD_IMPORT_MAX_ROWS": "Most rows one CSV/XLSX import may hold (default 10000).",
     "STEWARD_IMPORT_MAX_MB": "Largest CSV/XLSX import file, in megabytes (default 10).",
+    "STEWARD_INVENTORY_MAX_MB": "Largest inventory request from an agent, in megabytes (16).",
+    "STEWARD_INVENTORY_MAX_XML_MB": "Largest decompressed inventory XML, in megabytes (32).",
+    "STEWARD_INVENTORY_KEEP_MB": "Raw bytes a quarantined inventory keeps, in megabytes (2).",
 }
 
 
