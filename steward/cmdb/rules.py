@@ -31,6 +31,7 @@ ALLOWED_PAIRS: dict[str, frozenset[tuple[str, str]]] = {
             _SERVICES | _SOFTWARE | {C.CONTAINER, C.VIRTUAL_MACHINE, C.CLUSTER, C.CLOUD_RESOURCE},
         )
         | _pairs(_ENDPOINTS, _SERVICES)
+        | _pairs(_SERVICES, {C.NETWORK_DEVICE})  # a VPN service on its gateway appliance
     ),
     # Software runs on compute; virtual machines and containers run on hosts and clusters.
     RelationKind.RUNS_ON: frozenset(
