@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Set
 from itertools import product
 
 from django.core.exceptions import ValidationError
@@ -18,7 +19,7 @@ _PHYSICAL = {C.HARDWARE, C.SERVER, C.NETWORK_DEVICE, C.IOT_DEVICE}
 _ENDPOINTS = {C.HARDWARE, C.IOT_DEVICE, C.SERVER, C.VIRTUAL_MACHINE}
 
 
-def _pairs(sources: set[str], targets: set[str]) -> set[tuple[str, str]]:
+def _pairs(sources: Set[str], targets: Set[str]) -> set[tuple[str, str]]:
     return set(product(sources, targets))
 
 
