@@ -19,7 +19,7 @@
     container: box,
     wheelSensitivity: 0.3,
     minZoom: 0.1,
-    maxZoom: 3,
+    maxZoom: 1.4,
     style: [
       { selector: "node", style: {
           "label": "data(label)", "font-size": 11, "text-valign": "bottom", "text-margin-y": 4,
@@ -47,7 +47,7 @@
 
   function layout() {
     const root = cy.nodes(".root");
-    cy.layout({ name: "breadthfirst", directed: false, roots: root, spacingFactor: 1.1,
+    cy.layout({ name: "breadthfirst", directed: false, roots: root, spacingFactor: 1.5,
                 animate: false, padding: 20 }).run();
   }
 
