@@ -29,6 +29,7 @@ class HardwareModelForm(forms.ModelForm):  # type: ignore[type-arg]
             "depreciation_method",
             "useful_life_months",
             "residual_percent",
+            "catalogue_item",
         ]
 
 

@@ -1,6 +1,7 @@
 """The procurement loop, one service per step:
 
-    low stock (``reorder_low_stock``, daily) or a person (``purchase_request_create``)
+    low stock (``reorder_low_stock``, daily), an approved catalogue request for something
+    not in stock (``on_catalogue_request_approved``) or a person (``purchase_request_create``)
     → ``purchase_request_submit``: the platform's approval engine asks the requester's line
       manager (when they have one) and an IT manager
     → ``approvals.request_approved`` / ``_rejected`` move the request (``on_approval_decided``)
@@ -33,8 +34,10 @@ from django.utils.translation import gettext as _
 from steward.approvals import services as approvals
 from steward.assets import stock
 from steward.assets.models import (
+    Asset,
     GoodsReceipt,
     GoodsReceiptLine,
+    HardwareModel,
     PurchaseOrder,
     PurchaseOrderLine,
     PurchaseOrderStatus,
@@ -557,3 +560,52 @@ def reorder_low_stock() -> list[PurchaseRequest]:
                 )
             )
     return created
+
+
+# Catalogue requests
+
+
+def _supplied_by(item_id: int) -> dict[str, Any] | None:
+    """The purchase line for one unit of what a catalogue item hands out, when none is in
+    stock: a hardware model with no asset in stock, or a stock item with nothing on hand.
+    None when the catalogue item supplies nothing the assets app tracks, or stock covers it."""
+    model = HardwareModel.objects.filter(catalogue_item_id=item_id).order_by("pk").first()
+    if model is not None:
+        if Asset.objects.filter(model=model, status=Status.IN_STOCK).exists():
+            return None
+        last = (
+            Asset.objects.filter(model=model, purchase_cost__isnull=False)
+            .order_by("-purchase_date", "-pk")
+            .values_list("purchase_cost", flat=True)
+            .first()
+        )
+        return {"hardware_model": model, "quantity": 1, "estimated_unit_cost": last}
+    item = annotate_on_hand(StockItem.objects.filter(catalogue_item_id=item_id)).first()
+    if item is None or item.on_hand > 0:
+        return None
+    return {"stock_item": item, "quantity": 1, "estimated_unit_cost": item.unit_cost}
+
+
+@transaction.atomic
+def on_catalogue_request_approved(
+    *, event: str = "", requested_item_id: int, item_id: int, title: str = "", **_kw: Any
+) -> PurchaseRequest | None:
+    """A draft purchase request (source: catalogue) when an approved catalogue request asks
+    for a model or stock item that is not in stock; at most one per catalogue request, so a
+    replayed event asks once. Procurement submits it to the approval engine like any other."""
+    if PurchaseRequest.objects.filter(requested_item_id=requested_item_id).exists():
+        return None
+    line = _supplied_by(item_id)
+    if line is None:
+        return None
+    request = _request_new(
+        requester=None,
+        lines=[line],
+        justification=_("For the approved catalogue request %(r)s: nothing in stock.")
+        % {"r": title or requested_item_id},
+        location=None,
+        source=PurchaseSource.CATALOGUE,
+    )
+    request.requested_item_id = requested_item_id
+    request.save(update_fields=["requested_item_id", "updated_at"])
+    return request

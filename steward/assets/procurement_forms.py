@@ -32,6 +32,7 @@ class StockItemForm(forms.ModelForm):  # type: ignore[type-arg]
             "reorder_point",
             "reorder_quantity",
             "unit_cost",
+            "catalogue_item",
             "notes",
         ]
 

@@ -29,6 +29,7 @@ def register() -> None:
     _menu_and_search()
     for outcome in ("approved", "rejected", "cancelled"):
         events.subscribe(f"approvals.request_{outcome}", procurement.on_approval_decided)
+    events.subscribe("catalogue.request_approved", procurement.on_catalogue_request_approved)
     registry.register_demo("assets_procurement", procurement_demo.load, order=56)
     post_migrate.connect(
         ensure_schedule, sender=apps.get_app_config("assets"), dispatch_uid="assets_reorder"

@@ -52,7 +52,7 @@ class StockItemList(ObjectListView):
 class StockItemDetail(ObjectDetailView):
     model, url_prefix = StockItem, "assets:stockitem"
     template_name = "assets/stockitem_detail.html"
-    select_related = ("hardware_model__manufacturer", "vendor")
+    select_related = ("hardware_model__manufacturer", "vendor", "catalogue_item")
     fields = [
         Column("get_kind_display", _("Kind")),
         Column("unit", _("Unit")),
@@ -61,6 +61,7 @@ class StockItemDetail(ObjectDetailView):
         Column("reorder_point", _("Reorder point")),
         Column("reorder_quantity", _("Reorder quantity")),
         Column("unit_cost", _("Unit cost")),
+        Column("catalogue_item", _("Ordered in the catalogue as")),
         Column("notes", _("Notes")),
     ]
 
@@ -173,6 +174,7 @@ class PurchaseRequestDetail(ObjectDetailView):
     fields = [
         Column("requester", _("Requester")),
         Column("get_source_display", _("Source")),
+        Column("requested_item_id", _("Catalogue request")),
         Column("get_status_display", _("Status")),
         Column("justification", _("Justification")),
         Column("location", _("Deliver to")),

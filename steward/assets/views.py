@@ -62,13 +62,14 @@ class HardwareModelList(ObjectListView):
 
 class HardwareModelDetail(ObjectDetailView):
     model, url_prefix = HardwareModel, "assets:hardwaremodel"
-    select_related = ("manufacturer",)
+    select_related = ("manufacturer", "catalogue_item")
     fields = [
         Column("manufacturer", _("Manufacturer")),
         Column("get_category_display", _("Category")),
         Column("get_depreciation_method_display", _("Depreciation")),
         Column("life_months", _("Useful life (months)")),
         Column("residual_percent", _("Residual value (%)")),
+        Column("catalogue_item", _("Ordered in the catalogue as")),
     ]
 
 

@@ -182,6 +182,7 @@ def item_request(
         _move(requested, "pending", pending_reason="approval")
     else:
         _open_next_step(requested)
+        _approved(requested)
     events.publish(
         "catalogue.item_requested",
         requested_item_id=requested.pk,
@@ -189,6 +190,17 @@ def item_request(
         ticket_id=ticket.pk,
     )
     return requested
+
+
+def _approved(requested: RequestedItem) -> None:
+    """Fulfilment may start (approved, or no approval needed): other apps may act on it, e.g.
+    procurement buying what is not in stock."""
+    events.publish(
+        "catalogue.request_approved",
+        requested_item_id=requested.pk,
+        item_id=requested.item_id,
+        title=str(requested),
+    )
 
 
 def _open_next_step(requested: RequestedItem) -> list[FulfilmentTask]:
@@ -255,6 +267,7 @@ def requested_item_approval_decided(*, requested_item: RequestedItem, approved: 
         requested.state = RequestState.IN_FULFILMENT
         requested.save(update_fields=["state", "updated_at"])
         _move(requested, "in_progress")
+        _approved(requested)
         _reply(
             requested,
             _("Your request for %(item)s is approved. We are now working on it.")

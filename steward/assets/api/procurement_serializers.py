@@ -47,6 +47,7 @@ class StockItemSerializer(StrictSerializer):
             "reorder_quantity",
             "unit_cost",
             "on_hand",
+            "catalogue_item",
             "notes",
             *COMMON,
         ]
@@ -148,6 +149,7 @@ class PurchaseRequestSerializer(StrictSerializer):
             "location",
             "lines",
             "approval_request_id",
+            "requested_item_id",
             "submitted_at",
             "decided_at",
             *COMMON,
@@ -157,6 +159,7 @@ class PurchaseRequestSerializer(StrictSerializer):
             "source",
             "status",
             "approval_request_id",
+            "requested_item_id",
             "submitted_at",
             "decided_at",
         ]

@@ -46,6 +46,7 @@ class HardwareModelSerializer(StrictSerializer):
             "useful_life_months",
             "life_months",
             "residual_percent",
+            "catalogue_item",
             *COMMON,
         ]
 
