@@ -2,7 +2,9 @@
 each, consumables and accessories (several at or near their reorder points) with a history
 of movements, an open purchase order partially received (its laptops arrived as assets), a
 purchase request from the demo ``employee`` waiting for the demo IT manager (``manager``),
-and health readings (battery wear, disk health) on some laptops, phones and tablets.
+health readings (battery wear, disk health) on some laptops, phones and tablets, and the
+catalogue's laptop, monitor and phone items linked to the models most deployed (an approved
+request for one with none in stock raises a purchase request).
 
 The purchase loop runs through the real services as the demo administrator, so approvals,
 audit and events look as in real use; stock history is written in bulk. Fixed seed,
@@ -17,6 +19,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
+from django.db.models import Count
 from django.utils import timezone
 
 from steward.assets import procurement
@@ -34,6 +37,7 @@ from steward.assets.models import (
     StockLevel,
     StockMovement,
 )
+from steward.catalogue import selectors as catalogue_selectors
 from steward.org import selectors as org_selectors
 
 Organisation = Asset._meta.get_field("organisation").related_model
@@ -81,11 +85,36 @@ def load(*, rng: Any, log: Callable[[str], None], **_: Any) -> None:
     order = _order(vendors[0], locations[0], items, users)
     _waiting_request(users)
     readings = _health(rng)
+    linked = _catalogue_links(users["admin"])
     log(
         f"{len(vendors)} vendors, {len(items)} stock items "
         f"({procurement.low_stock_items().count()} low), order {order}, "
-        f"{readings} health readings"
+        f"{readings} health readings, {linked} catalogue items linked"
     )
+
+
+CATALOGUE = {
+    "new-laptop": Category.LAPTOP,
+    "monitor": Category.MONITOR,
+    "mobile-phone": Category.PHONE,
+}
+
+
+def _catalogue_links(admin: Any) -> int:
+    """The hardware model most deployed in each category is what the catalogue hands out."""
+    linked = 0
+    for slug, category in CATALOGUE.items():
+        item = catalogue_selectors.item_get(user=admin, slug=slug)
+        model = (
+            HardwareModel.objects.filter(category=category)
+            .annotate(n=Count("assets"))
+            .order_by("-n", "pk")
+            .first()
+        )
+        if item is not None and model is not None:
+            HardwareModel.objects.filter(pk=model.pk).update(catalogue_item=item)
+            linked += 1
+    return linked
 
 
 def _vendors() -> list[Any]:

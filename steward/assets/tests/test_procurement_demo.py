@@ -6,12 +6,14 @@ from __future__ import annotations
 import random
 
 import pytest
+from django.db.models import Count
 
 from steward.approvals.models import ApprovalRequest
 from steward.assets import demo, procurement, procurement_demo
 from steward.assets.models import (
     Asset,
     AssetHealthReading,
+    HardwareModel,
     PurchaseOrder,
     PurchaseRequest,
     StockItem,
@@ -48,6 +50,21 @@ def test_demo_shows_every_step_of_the_loop_once(monkeypatch, django_capture_on_c
     counts = (StockItem.objects.count(), PurchaseRequest.objects.count())
     procurement_demo.load(rng=random.Random(3), log=lambda m: None)
     assert (StockItem.objects.count(), PurchaseRequest.objects.count()) == counts
+
+
+def test_demo_links_the_catalogue_laptop_to_the_laptop_model_most_deployed(monkeypatch):
+    from steward.catalogue import demo as catalogue_demo
+
+    org_demo.load(rng=random.Random(1), log=lambda m: None, password="pw-for-tests-only")
+    catalogue_demo.load(rng=random.Random(4), log=lambda m: None)
+    monkeypatch.setenv("STEWARD_DEMO_SCALE", "0.05")
+    demo.load(rng=random.Random(2), log=lambda m: None)
+    procurement_demo.load(rng=random.Random(3), log=lambda m: None)
+
+    laptops = HardwareModel.objects.filter(category="laptop").annotate(n=Count("assets"))
+    linked = laptops.get(catalogue_item__slug="new-laptop")
+    assert linked.n == max(m.n for m in laptops) > 0
+    assert HardwareModel.objects.filter(catalogue_item__slug="mobile-phone", category="phone")
 
 
 def test_demo_runs_after_assets_and_approvals():
