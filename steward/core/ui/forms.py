@@ -9,6 +9,9 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models.fields import BLANK_CHOICE_DASH
 from django.forms.renderers import DjangoTemplates
+from django.utils.formats import localize
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeData, SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from steward.core.customfields import definitions
@@ -35,7 +38,48 @@ class FormRenderer(DjangoTemplates):
                 for option in options:
                     if self.is_empty_choice(option):
                         option["label"] = self.empty_label(widget)
+            if template_name == SELECT and all(
+                o["template_name"] == OPTION for _g, opts, _i in widget["optgroups"] for o in opts
+            ):
+                return select_html(widget)
         return str(super().render(template_name, context, request))
+
+
+SELECT = "django/forms/widgets/select.html"
+OPTION = "django/forms/widgets/select_option.html"
+
+
+def _s(value: Any) -> str:
+    """``{{ value|stringformat:'s' }}``: safe input stays as it is, the rest is escaped."""
+    return value if isinstance(value, SafeData) else conditional_escape(f"{value}")
+
+
+def _attrs(attrs: dict[str, Any]) -> str:
+    """Django's ``attrs.html``: ``False`` leaves the attribute out, ``True`` writes its name."""
+    return "".join(
+        f" {conditional_escape(name)}" + ("" if value is True else f'="{_s(value)}"')
+        for name, value in attrs.items()
+        if value is not False
+    )
+
+
+def select_html(widget: dict[str, Any]) -> SafeString:
+    """Django's ``select.html`` and ``select_option.html``, byte for byte, written in Python: a
+    filter form's selects of a hundred options took a third of a list page's time through the
+    template engine (one include per option)."""
+    parts = [f'<select name="{conditional_escape(widget["name"])}"{_attrs(widget["attrs"])}>']
+    for group, options, _index in widget["optgroups"]:
+        if group:
+            parts.append(f'\n  <optgroup label="{conditional_escape(localize(group))}">')
+        for o in options:
+            label = conditional_escape(localize(o["label"]))
+            # Django's option template ends with a newline, kept in its output.
+            value, attrs = _s(o["value"]), _attrs(o["attrs"])
+            parts.append(f'\n  <option value="{value}"{attrs}>{label}</option>\n')
+        if group:
+            parts.append("\n  </optgroup>")
+    parts.append("\n</select>")
+    return mark_safe("".join(parts))  # noqa: S308  (every value above is escaped)
 
 
 class FilterRenderer(FormRenderer):
