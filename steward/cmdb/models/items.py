@@ -142,7 +142,7 @@ class ConfigurationItem(AuditedModel):
         from steward.cmdb.rules import PHYSICAL_CLASSES
 
         if self.ci_class in CIClass.values:
-            self.attributes = clean_attributes(self.ci_class, self.attributes or {})
+            self.attributes = clean_attributes(self.ci_class, self._without_retired())
         if self.asset_id and self.ci_class not in PHYSICAL_CLASSES:
             raise ValidationError(
                 {
@@ -152,6 +152,19 @@ class ConfigurationItem(AuditedModel):
                     )
                 }
             )
+
+    def _without_retired(self) -> Any:
+        """The attributes less the values stored under a name no definition of the class has
+        any more (an administrator deleted it): they go on the next save, which the audit
+        shows, instead of refusing every edit that leaves them as they were."""
+        values = self.attributes or {}
+        stored = getattr(self, "_audit_raw", {}).get("attributes")
+        if not isinstance(values, dict) or not isinstance(stored, dict):
+            return values
+        from steward.cmdb.attributes import definitions_for
+
+        known = {d.name for d in definitions_for(self.ci_class)}
+        return {k: v for k, v in values.items() if k in known or k not in stored or stored[k] != v}
 
 
 class RelationKind(models.TextChoices):

@@ -72,6 +72,22 @@ def test_bad_item_input_answers_400_on_the_field(api, world, payload, field):
     assert not ConfigurationItem.objects.exists()
 
 
+def test_a_deleted_attribute_definition_does_not_block_later_edits(api, world, make_ci):
+    from steward.cmdb.models import AttributeDefinition
+
+    rack = AttributeDefinition.objects.create(ci_class="server", name="rack", label="Rack")
+    server = make_ci("db-01", attributes={"rack": "R12", "memory_mb": 8192})
+    rack.delete()
+    client = api(world["manager"])
+    response = client.patch(f"{ITEMS}{server.pk}/", {"description": "moved"}, format="json")
+    assert response.status_code == 200, response.content
+    server.refresh_from_db()
+    assert server.attributes == {"memory_mb": 8192}  # the retired value went, the rest stays
+    # A name no definition has, sent now, is still refused.
+    response = client.patch(f"{ITEMS}{server.pk}/", {"attributes": {"rack": "R1"}}, format="json")
+    assert "attributes" in _errors(response)
+
+
 def test_only_physical_items_link_to_an_asset(api, world, make_asset_for):
     asset = make_asset_for()
     client = api(world["manager"])
