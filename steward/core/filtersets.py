@@ -1,6 +1,7 @@
 from typing import Any
 
 import django_filters
+from django.core.exceptions import FieldDoesNotExist
 from django.utils.translation import gettext_lazy as _
 
 from steward.core.context import Origin
@@ -24,6 +25,21 @@ class RestrictedFilterSet(django_filters.FilterSet):
                 queryset = f.queryset
                 if queryset is not None and not callable(queryset):
                     f.queryset = restrict(queryset.all(), user, "view")
+            if isinstance(f, django_filters.MultipleChoiceFilter) and self._own_column(f):
+                # Several values of one of the row's own columns cannot repeat a row:
+                # django-filter's default DISTINCT made a list sort every matching row
+                # (a million-asset list by status: 210 ms instead of a few).
+                f.distinct = False
+
+    def _own_column(self, f: Any) -> bool:
+        model = self._meta.model
+        if model is None or not f.field_name or "__" in f.field_name:
+            return False
+        try:
+            field = model._meta.get_field(f.field_name)
+        except FieldDoesNotExist:
+            return False
+        return bool(field.concrete and not field.many_to_many)
 
     def get_form_class(self) -> Any:
         """Filter forms render through ``FILTER_RENDERER``: an empty choice reads "Any"."""

@@ -26,6 +26,8 @@ from django.http import (
 )
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.formats import number_format
+from django.utils.functional import cached_property
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views import View
@@ -35,6 +37,36 @@ from steward.core.customfields import definitions
 from steward.core.export import csv_response, xlsx_response
 from steward.core.ui.forms import add_service_errors, with_custom_fields
 from steward.core.validation import is_id
+
+
+class CappedPaginator(Paginator):  # type: ignore[type-arg]
+    """Counts at most ``cap`` rows: an exact count of a filter matching half a million rows
+    took 200 ms of a list page at a million assets, while counting within a LIMIT stops
+    early. Past the cap the pager says "more than 1,000" and pages on up to it; sorting
+    or filtering narrows further."""
+
+    cap = 1_000
+
+    @cached_property
+    def count(self) -> int:
+        if isinstance(self.object_list, QuerySet):
+            return int(self.object_list.order_by()[: self.cap + 1].count())  # no sort: any rows
+        return len(self.object_list)
+
+    @property
+    def capped(self) -> bool:
+        return self.count > self.cap
+
+    @property
+    def count_text(self) -> str:
+        if self.capped:
+            return _("more than %(n)s") % {"n": number_format(self.cap, force_grouping=True)}
+        return number_format(self.count, force_grouping=True)
+
+    @property
+    def pages_text(self) -> str:
+        pages = number_format(self.num_pages, force_grouping=True)
+        return f"{pages}+" if self.capped else pages
 
 
 @dataclass(frozen=True)
@@ -118,7 +150,7 @@ class ObjectListView(StewardView):
         export = request.GET.get("export")
         if export in {"csv", "xlsx"}:
             return self.export(qs, export)
-        page = Paginator(qs, self.paginate_by).get_page(request.GET.get("page"))
+        page = CappedPaginator(qs, self.paginate_by).get_page(request.GET.get("page"))
         meta = self.model._meta
         context = {
             "title": self.title or capfirst(meta.verbose_name_plural),  # keeps "SLA"
