@@ -16,6 +16,13 @@ AUDIT_EXEMPT = {
     "core.Job": "progress and log lines written many times a second; what a job changes is audited",
     "integrations.WebhookDelivery": "delivery log written on every attempt; webhooks are audited",
     "notifications.Notification": "a high-volume per-user log written by the system",
+    "cmdb.DiscoveryAgent": (
+        "an agent's last facts, rewritten on every inventory; the differences are audited on "
+        'the configuration item ("memory 8 → 16 GB")'
+    ),
+    "cmdb.NetworkInterface": "discovered by agents; differences audited on the item",
+    "cmdb.IPAddress": "discovered by agents; differences audited on the item",
+    "cmdb.Disk": "discovered by agents; differences audited on the item",
     "notifications.InboundMessage": (
         "mail from outside (spam and bounce floods included); who re-processed or discarded it "
         "is stored on the row"
