@@ -51,7 +51,7 @@ OPTION = "django/forms/widgets/select_option.html"
 
 def _s(value: Any) -> str:
     """``{{ value|stringformat:'s' }}``: safe input stays as it is, the rest is escaped."""
-    return value if isinstance(value, SafeData) else conditional_escape(f"{value}")
+    return str(value) if isinstance(value, SafeData) else conditional_escape(f"{value}")
 
 
 def _attrs(attrs: dict[str, Any]) -> str:
