@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "steward.catalogue",
     "steward.assets",
     "steward.cmdb",
+    "steward.changes",
     "steward.portal",
 ]
 

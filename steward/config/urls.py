@@ -27,6 +27,7 @@ api = [
     path("assets/", include("steward.assets.api.urls")),
     path("cmdb/", include("steward.cmdb.api.urls")),
     path("cmdb/", include("steward.cmdb.discovery.api")),
+    path("changes/", include("steward.changes.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]
@@ -85,6 +86,7 @@ urlpatterns = [
     path("assets/", include("steward.assets.urls")),
     path("cmdb/", include("steward.cmdb.urls")),
     path("inventory/", include("steward.cmdb.discovery.endpoint")),
+    path("changes/", include("steward.changes.urls")),
     path("portal/", include("steward.portal.urls")),
     path("", include("steward.portal.public_urls")),
 ]

@@ -1,0 +1,198 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+from rest_framework import serializers
+
+from steward.changes.models import (
+    ChangeRequest,
+    ChangeState,
+    ChangeTemplate,
+    ChangeType,
+    ChangeWindow,
+    Outcome,
+    WindowKind,
+)
+from steward.core.api.serializers import StrictSerializer
+from steward.core.validation import MAX_ID
+
+COMMON = ["custom_fields", "created_at", "updated_at"]
+
+
+class ChangeTemplateSerializer(StrictSerializer):
+    class Meta:
+        model = ChangeTemplate
+        fields = [
+            "id",
+            "name",
+            "description",
+            "is_active",
+            "risk_level",
+            "implementation_plan",
+            "backout_plan",
+            "test_plan",
+            "default_duration_minutes",
+            *COMMON,
+        ]
+
+
+class RiskReasonSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    factor = serializers.CharField()
+    points = serializers.IntegerField()
+    text = serializers.CharField()
+
+
+class ChangeRequestSerializer(StrictSerializer):
+    reference = serializers.CharField(read_only=True)
+    change_type = serializers.ChoiceField(choices=ChangeType.choices, required=False)
+    configuration_items = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
+        max_length=200,
+        required=False,
+        help_text="Ids of the affected configuration items; in draft and assessment only.",
+    )
+    risk_reasons = RiskReasonSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = ChangeRequest
+        fields = [
+            "id",
+            "reference",
+            "title",
+            "description",
+            "change_type",
+            "template",
+            "state",
+            "requester",
+            "owner",
+            "assignment_team",
+            "planned_start",
+            "planned_end",
+            "actual_start",
+            "actual_end",
+            "implementation_plan",
+            "backout_plan",
+            "test_plan",
+            "outcome",
+            "review_notes",
+            "configuration_items",
+            "risk_score",
+            "risk_level",
+            "risk_reasons",
+            "approval_request_id",
+            "approval_state",
+            "submitted_at",
+            *COMMON,
+        ]
+        read_only_fields = [
+            "state",
+            "requester",
+            "actual_start",
+            "actual_end",
+            "outcome",
+            "risk_score",
+            "risk_level",
+            "approval_request_id",
+            "approval_state",
+            "submitted_at",
+        ]
+
+    def to_representation(self, instance: Any) -> Any:
+        data = super().to_representation(instance)
+        cache = getattr(instance, "_prefetched_objects_cache", {})
+        if "ci_links" in cache:
+            data["configuration_items"] = [
+                link.configuration_item_id for link in instance.ci_links.all()
+            ]
+        else:
+            data["configuration_items"] = list(
+                instance.ci_links.order_by("configuration_item_id").values_list(
+                    "configuration_item_id", flat=True
+                )
+            )
+        return data
+
+
+class ChangeWindowSerializer(StrictSerializer):
+    kind = serializers.ChoiceField(choices=WindowKind.choices)
+    configuration_items = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
+        max_length=200,
+        required=False,
+        help_text="Scope: ids of items or services; empty for a window that holds for all.",
+    )
+
+    class Meta:
+        model = ChangeWindow
+        fields = [
+            "id",
+            "name",
+            "kind",
+            "start",
+            "end",
+            "description",
+            "configuration_items",
+            *COMMON,
+        ]
+
+    def to_representation(self, instance: Any) -> Any:
+        data = super().to_representation(instance)
+        data["configuration_items"] = sorted(ci.pk for ci in instance.configuration_items.all())
+        return data
+
+
+class Input(serializers.Serializer):  # type: ignore[type-arg]
+    """An action's body: a JSON object of known fields only (like ``StrictSerializer``)."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if not isinstance(data, dict):
+            raise serializers.ValidationError({"non_field_errors": [_("Expected a JSON object.")]})
+        unknown = sorted(set(data) - set(self.fields))
+        if unknown:
+            raise serializers.ValidationError({k: [_("Unknown field.")] for k in unknown})
+        return super().to_internal_value(data)
+
+
+class TransitionSerializer(Input):
+    state = serializers.ChoiceField(choices=ChangeState.choices)
+    outcome = serializers.ChoiceField(choices=Outcome.choices, required=False, default="")
+    review_notes = serializers.CharField(
+        required=False, default="", allow_blank=True, max_length=20000
+    )
+    actual_start = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    actual_end = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    cab_team_id = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        default=None,
+        min_value=1,
+        max_value=MAX_ID,
+        help_text="The team acting as CAB for this route (default: the team named "
+        "“Change Advisory Board”).",
+    )
+
+
+class DecisionSerializer(Input):
+    decision = serializers.ChoiceField(choices=["approve", "reject"])
+    comment = serializers.CharField(required=False, default="", allow_blank=True, max_length=5000)
+
+
+class ConflictSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    kind = serializers.ChoiceField(choices=["same_ci", "dependent", "blackout"])
+    text = serializers.CharField()
+    blocking = serializers.BooleanField(help_text="A blackout blocks scheduling.")
+    change_id = serializers.IntegerField(allow_null=True)
+    change_reference = serializers.CharField(allow_blank=True)
+    window_id = serializers.IntegerField(allow_null=True)
+
+
+class RiskSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    score = serializers.IntegerField(allow_null=True)
+    level = serializers.CharField(allow_blank=True)
+    reasons = RiskReasonSerializer(many=True)
+
+
+class FeedTokenSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    token = serializers.CharField(help_text="Shown once; only its digest is kept.")
+    feed_url = serializers.CharField()

@@ -1,0 +1,155 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Model, Prefetch
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from steward.changes import filtersets, selectors, services
+from steward.changes.api import serializers as s
+from steward.changes.models import ChangeRequest, ChangeRequestCI, ChangeTemplate, ChangeWindow
+from steward.core.api.viewsets import StewardViewSet
+
+ErrorSerializer = inline_serializer(
+    "Error",
+    fields={
+        "type": serializers.CharField(),
+        "detail": serializers.CharField(),
+        "errors": serializers.DictField(),
+    },
+)
+
+
+def errors(*codes: int) -> dict[int, OpenApiResponse]:
+    text = {
+        400: _("Invalid input: the field errors say what to fix."),
+        403: _("Not allowed for your role."),
+        404: _("No such change, or not visible to you."),
+    }
+    return {c: OpenApiResponse(ErrorSerializer, description=text[c]) for c in codes}
+
+
+E = errors(400, 403, 404)
+
+
+class ChangeRequestViewSet(StewardViewSet):
+    """Change requests. ``transition`` moves one along its lifecycle (the approval route opens
+    on authorisation); ``decide`` approves or rejects its open approval stage; ``risk``
+    assesses it again with the reasons; ``conflicts`` lists what its planned window clashes
+    with. Changes are cancelled, never deleted."""
+
+    http_method_names = ["get", "post", "patch", "head", "options"]
+    queryset = ChangeRequest.objects.all()
+    serializer_class = s.ChangeRequestSerializer
+    filterset_class = filtersets.ChangeRequestFilterSet
+    list_select_related = ()
+    ordering_fields = ["planned_start", "created_at", "risk_score", "state"]
+
+    def get_queryset(self) -> Any:
+        links = Prefetch(
+            "ci_links", queryset=ChangeRequestCI.objects.order_by("configuration_item_id")
+        )
+        return super().get_queryset().prefetch_related(links)
+
+    def create_object(self, data: dict[str, Any]) -> ChangeRequest:
+        return services.change_create(data=data, actor=self.request.user)
+
+    def update_object(self, obj: Any, data: dict[str, Any]) -> ChangeRequest:
+        return services.change_update(change=obj, data=data, actor=self.request.user)
+
+    def _change(self) -> ChangeRequest:
+        change: ChangeRequest = self.get_object()
+        return change
+
+    def _out(self, change: ChangeRequest) -> Response:
+        change = self.get_queryset().get(pk=change.pk)
+        return Response(self.get_serializer(change).data)
+
+    @extend_schema(
+        request=s.TransitionSerializer,
+        responses={200: s.ChangeRequestSerializer, **E},
+        summary="Move the change along its lifecycle",
+    )
+    @action(detail=True, methods=["post"])
+    def transition(self, request: Request, pk: str | None = None) -> Response:
+        """Authorisation opens the approval route; review needs an ``outcome``; closing a
+        change that did not fully succeed needs ``review_notes``."""
+        change = self._change()
+        body = s.TransitionSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        change = services.change_transition(
+            change=change, actor=request.user, **body.validated_data
+        )
+        return self._out(change)
+
+    @extend_schema(
+        request=s.DecisionSerializer,
+        responses={200: s.ChangeRequestSerializer, **E},
+        summary="Approve or reject the open approval stage",
+    )
+    @action(detail=True, methods=["post"])
+    def decide(self, request: Request, pk: str | None = None) -> Response:
+        change = self._change()
+        body = s.DecisionSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        services.change_decide(change=change, actor=request.user, **body.validated_data)
+        return self._out(change)
+
+    @extend_schema(
+        request=None,
+        responses={200: s.RiskSerializer, **errors(403, 404)},
+        summary="Assess the risk again, with its reasons",
+    )
+    @action(detail=True, methods=["post"], pagination_class=None, filter_backends=[])
+    def risk(self, request: Request, pk: str | None = None) -> Response:
+        change = services.change_assess(change=self._change(), actor=request.user)
+        return Response(
+            s.RiskSerializer(
+                {
+                    "score": change.risk_score,
+                    "level": change.risk_level,
+                    "reasons": change.risk_reasons,
+                }
+            ).data
+        )
+
+    @extend_schema(
+        request=None,
+        responses={200: s.ConflictSerializer(many=True), **errors(404)},
+        summary="Conflicts of the planned window with other changes and blackouts",
+    )
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
+    def conflicts(self, request: Request, pk: str | None = None) -> Response:
+        found = selectors.change_conflicts(change=self._change(), user=request.user)
+        return Response(s.ConflictSerializer([c.as_dict() for c in found], many=True).data)
+
+
+class ChangeTemplateViewSet(StewardViewSet):
+    """Pre-approved templates of standard changes (IT managers maintain them)."""
+
+    queryset = ChangeTemplate.objects.all()
+    serializer_class = s.ChangeTemplateSerializer
+    filterset_class = filtersets.ChangeTemplateFilterSet
+    ordering_fields = ["name", "created_at"]
+
+
+class ChangeWindowViewSet(StewardViewSet):
+    """Maintenance windows (changes belong inside) and blackouts (no change may be
+    scheduled in one), for everything or for the items and services named."""
+
+    queryset = ChangeWindow.objects.all()
+    serializer_class = s.ChangeWindowSerializer
+    filterset_class = filtersets.ChangeWindowFilterSet
+    list_prefetch_related = ("configuration_items",)
+    ordering_fields = ["start", "end", "name"]
+
+    def create_object(self, data: dict[str, Any]) -> ChangeWindow:
+        return services.window_create(data=data, actor=self.request.user)
+
+    def update_object(self, obj: Any, data: dict[str, Any]) -> Model:
+        return services.window_update(window=obj, data=data, actor=self.request.user)

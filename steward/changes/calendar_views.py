@@ -1,0 +1,222 @@
+"""The change calendar: a month and a week of planned changes and windows with conflicts
+flagged, and the iCalendar feeds calendar applications subscribe to with a feed token."""
+
+from __future__ import annotations
+
+import calendar as pycalendar
+import datetime
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
+
+from steward.changes import feeds, selectors, services
+from steward.changes.forms import MonthForm, WeekForm
+from steward.changes.models import CalendarFeedToken, ChangeRequest
+from steward.core import permissions
+from steward.core.validation import is_id
+
+Team = ChangeRequest._meta.get_field("assignment_team").related_model
+
+
+def _ensure_calendar(request: HttpRequest) -> None:
+    if not permissions.can(request.user, "view", ChangeRequest):
+        raise PermissionDenied
+
+
+def _aware(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def _days(start: datetime.date, count: int, data: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each day with the changes and windows that touch it (in the user's time zone)."""
+    out = []
+    for n in range(count):
+        day = start + datetime.timedelta(days=n)
+        lo, hi = _aware(day), _aware(day + datetime.timedelta(days=1))
+        out.append(
+            {
+                "date": day,
+                "changes": [
+                    {"change": c, "conflicts": data["conflicts"].get(c.pk, [])}
+                    for c in data["changes"]
+                    if c.planned_start < hi and c.planned_end > lo
+                ],
+                "windows": [w for w in data["windows"] if w.start < hi and w.end > lo],
+            }
+        )
+    return out
+
+
+def _flagged(data: dict[str, Any]) -> list[Any]:
+    by_pk = {c.pk: c for c in data["changes"]}
+    return [(by_pk[pk], found) for pk, found in data["conflicts"].items() if found and pk in by_pk]
+
+
+@login_required
+@require_safe
+def calendar_month(request: HttpRequest) -> HttpResponse:
+    _ensure_calendar(request)
+    form = MonthForm(request.GET or None)
+    if request.GET and not form.is_valid():
+        return HttpResponse(_("Give the month as YYYY-MM."), status=400, content_type="text/plain")
+    first = form.first_day(timezone.localdate())
+    weeks = pycalendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
+    start, end = weeks[0][0], weeks[-1][-1] + datetime.timedelta(days=1)
+    data = selectors.calendar(user=request.user, start=_aware(start), end=_aware(end))
+    days = _days(start, (end - start).days, data)
+    prev_month = (first - datetime.timedelta(days=1)).replace(day=1)
+    next_month = (first + datetime.timedelta(days=32)).replace(day=1)
+    return render(
+        request,
+        "changes/calendar_month.html",
+        {
+            "title": _("Change calendar: %(m)s") % {"m": first.strftime("%B %Y")},
+            "month": first,
+            "weeks": [days[i : i + 7] for i in range(0, len(days), 7)],
+            "prev": prev_month.strftime("%Y-%m"),
+            "next": next_month.strftime("%Y-%m"),
+            "flagged": _flagged(data),
+            "weekdays": [pycalendar.day_abbr[i] for i in range(7)],
+        },
+    )
+
+
+@login_required
+@require_safe
+def calendar_week(request: HttpRequest) -> HttpResponse:
+    _ensure_calendar(request)
+    form = WeekForm(request.GET or None)
+    if request.GET and not form.is_valid():
+        return HttpResponse(
+            _("Give the date as YYYY-MM-DD."), status=400, content_type="text/plain"
+        )
+    monday = form.monday(timezone.localdate())
+    if monday.year < 1900 or monday.year > 9998:
+        return HttpResponse(
+            _("Choose a date between 1900 and 9998."), status=400, content_type="text/plain"
+        )
+    data = selectors.calendar(
+        user=request.user, start=_aware(monday), end=_aware(monday + datetime.timedelta(days=7))
+    )
+    return render(
+        request,
+        "changes/calendar_week.html",
+        {
+            "title": _("Change calendar: week of %(d)s") % {"d": monday.isoformat()},
+            "days": _days(monday, 7, data),
+            "prev": (monday - datetime.timedelta(days=7)).isoformat(),
+            "next": (monday + datetime.timedelta(days=7)).isoformat(),
+            "flagged": _flagged(data),
+        },
+    )
+
+
+# Feeds
+
+
+def _feed_response(request: HttpRequest, name: str, changes: Any, windows: Any) -> HttpResponse:
+    body = feeds.build(
+        name=name,
+        changes=changes,
+        windows=windows,
+        base_url=request.build_absolute_uri("/").rstrip("/"),
+        host=request.get_host().split(":")[0] or "steward",
+    )
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="changes.ics"'
+    response["Cache-Control"] = "private, max-age=300"
+    return response
+
+
+def _feed_user(request: HttpRequest) -> Any:
+    user = services.feed_token_user(request.GET.get("token", ""))
+    if user is None or not permissions.can(user, "view", ChangeRequest):
+        raise Http404
+    return user
+
+
+@require_safe
+def feed_mine(request: HttpRequest) -> HttpResponse:
+    """The changes the token's user requested or owns, and the windows (no session: calendar
+    applications send the token in the address)."""
+    user = _feed_user(request)
+    return _feed_response(
+        request,
+        _("Changes of %(u)s") % {"u": user.get_full_name() or user.username},
+        selectors.feed_changes(user=user),
+        selectors.feed_windows(user=user),
+    )
+
+
+@require_safe
+def feed_team(request: HttpRequest, team_id: str) -> HttpResponse:
+    """The changes assigned to a team the token's user may see, and the windows."""
+    user = _feed_user(request)
+    if not is_id(team_id):
+        raise Http404
+    team = permissions.restrict(Team.objects.all(), user).filter(pk=team_id).first()
+    if team is None:
+        raise Http404
+    return _feed_response(
+        request,
+        _("Changes of %(t)s") % {"t": team},
+        selectors.feed_changes(user=user, team_id=team.pk),
+        selectors.feed_windows(user=user),
+    )
+
+
+@login_required
+def feed_settings(request: HttpRequest) -> HttpResponse:
+    """The user's feed addresses; a new secret is shown once after it is made."""
+    _ensure_calendar(request)
+    token = CalendarFeedToken.objects.filter(user=request.user).first()
+    secret = request.session.pop("changes_feed_secret", None)
+    teams = permissions.restrict(Team.objects.all(), request.user).order_by("name")[:100]
+    base = request.build_absolute_uri(reverse("changes:feed_mine"))
+    return render(
+        request,
+        "changes/feed_settings.html",
+        {
+            "title": _("Change calendar in your calendar application"),
+            "token": token,
+            "secret": secret,
+            "mine_url": f"{base}?token={secret}" if secret else None,
+            "team_urls": [
+                (
+                    t,
+                    request.build_absolute_uri(
+                        reverse("changes:feed_team", kwargs={"team_id": t.pk})
+                    )
+                    + f"?token={secret}",
+                )
+                for t in teams
+            ]
+            if secret
+            else [],
+        },
+    )
+
+
+@login_required
+@require_POST
+def feed_rotate(request: HttpRequest) -> HttpResponse:
+    secret = services.feed_token_rotate(user=request.user)
+    request.session["changes_feed_secret"] = secret
+    messages.success(request, _("A new feed address is ready; the old one no longer works."))
+    return HttpResponseRedirect(reverse("changes:feed_settings"))
+
+
+@login_required
+@require_POST
+def feed_revoke(request: HttpRequest) -> HttpResponse:
+    services.feed_token_revoke(user=request.user)
+    messages.success(request, _("Your feed addresses no longer work."))
+    return HttpResponseRedirect(reverse("changes:feed_settings"))

@@ -1,0 +1,128 @@
+"""Filters shared by the change pages and the API. Malformed ids and dates answer 400 before
+they reach the database."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+from django_filters.fields import ModelChoiceField
+from django_filters.filterset import FILTER_FOR_DBFIELD_DEFAULTS
+
+from steward.changes.models import (
+    ChangeRequest,
+    ChangeState,
+    ChangeTemplate,
+    ChangeType,
+    ChangeWindow,
+    Outcome,
+    RiskLevel,
+    WindowKind,
+)
+from steward.core.filtersets import RestrictedFilterSet
+from steward.core.validation import MAX_ID, is_id
+
+Team = ChangeRequest._meta.get_field("assignment_team").related_model
+
+
+class IdModelChoiceField(ModelChoiceField):
+    def to_python(self, value: Any) -> Any:
+        if value not in self.empty_values and not is_id(value):
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+
+class IdModelChoiceFilter(django_filters.ModelChoiceFilter):
+    field_class = IdModelChoiceField
+
+
+class IdFilter(django_filters.NumberFilter):
+    field_class = forms.IntegerField
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, min_value=1, max_value=MAX_ID, **kwargs)
+
+
+class ChangesFilterSet(RestrictedFilterSet):
+    FILTER_DEFAULTS = {
+        **FILTER_FOR_DBFIELD_DEFAULTS,
+        models.ForeignKey: {
+            **FILTER_FOR_DBFIELD_DEFAULTS[models.ForeignKey],
+            "filter_class": IdModelChoiceFilter,
+        },
+    }
+    q = django_filters.CharFilter(method="search", label=_("Search"), max_length=200)
+    search_fields: tuple[str, ...] = ("name",)
+
+    def search(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
+        condition = Q()
+        for field in self.search_fields:
+            condition |= Q(**{f"{field}__icontains": value})
+        return queryset.filter(condition)
+
+
+class ChangeRequestFilterSet(ChangesFilterSet):
+    search_fields = ("title", "description")
+    state = django_filters.MultipleChoiceFilter(choices=ChangeState.choices)
+    change_type = django_filters.MultipleChoiceFilter(choices=ChangeType.choices, label=_("Type"))
+    risk_level = django_filters.MultipleChoiceFilter(choices=RiskLevel.choices)
+    outcome = django_filters.ChoiceFilter(choices=Outcome.choices)
+    assignment_team = IdModelChoiceFilter(queryset=Team.objects.all(), label=_("Assignment group"))
+    template = IdModelChoiceFilter(queryset=ChangeTemplate.objects.all())
+    configuration_item = IdFilter(field_name="ci_links__configuration_item", label=_("Item (id)"))
+    planned_after = django_filters.IsoDateTimeFilter(
+        field_name="planned_end", lookup_expr="gte", label=_("Planned to end after")
+    )
+    planned_before = django_filters.IsoDateTimeFilter(
+        field_name="planned_start", lookup_expr="lt", label=_("Planned to start before")
+    )
+
+    class Meta:
+        model = ChangeRequest
+        fields = [
+            "q",
+            "state",
+            "change_type",
+            "risk_level",
+            "outcome",
+            "assignment_team",
+            "template",
+            "configuration_item",
+            "planned_after",
+            "planned_before",
+        ]
+
+    def search(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
+        """``CHG-12`` (or ``12``) finds the change by reference, anything else by words."""
+        ref = value.strip().upper().removeprefix("CHG-")
+        condition = Q(title__icontains=value) | Q(description__icontains=value)
+        if ref.isascii() and ref.isdecimal() and len(ref) < 19:
+            condition |= Q(pk=int(ref))
+        return queryset.filter(condition)
+
+
+class ChangeTemplateFilterSet(ChangesFilterSet):
+    search_fields = ("name", "description")
+
+    class Meta:
+        model = ChangeTemplate
+        fields = ["q", "is_active", "risk_level"]
+
+
+class ChangeWindowFilterSet(ChangesFilterSet):
+    kind = django_filters.ChoiceFilter(choices=WindowKind.choices)
+    after = django_filters.IsoDateTimeFilter(
+        field_name="end", lookup_expr="gte", label=_("Ending after")
+    )
+    before = django_filters.IsoDateTimeFilter(
+        field_name="start", lookup_expr="lt", label=_("Starting before")
+    )
+
+    class Meta:
+        model = ChangeWindow
+        fields = ["q", "kind", "after", "before"]

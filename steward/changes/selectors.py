@@ -1,0 +1,139 @@
+"""Reads of change management, always through ``permissions.restrict``: lists, one change,
+the calendar of a period (changes and windows with their conflicts flagged), what a change
+reaches in the CMDB, and the feeds calendar applications read."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from steward.changes import conflicts as conflict_rules
+from steward.changes.impact import ReachCache
+from steward.changes.models import (
+    ChangeRequest,
+    ChangeRequestCI,
+    ChangeState,
+    ChangeTemplate,
+    ChangeWindow,
+)
+from steward.core import permissions
+from steward.core.validation import is_id
+
+LIST_RELATED = ("requester", "owner", "assignment_team", "template")
+
+
+def change_list(*, user: Any) -> QuerySet[ChangeRequest]:
+    return permissions.restrict(ChangeRequest.objects.select_related(*LIST_RELATED), user)
+
+
+def change_get(*, user: Any, pk: Any) -> ChangeRequest | None:
+    """One change ``user`` may see, or None (unknown, malformed and hidden alike)."""
+    if not is_id(pk):
+        return None
+    return change_list(user=user).filter(pk=pk).first()
+
+
+def template_list(*, user: Any) -> QuerySet[ChangeTemplate]:
+    return permissions.restrict(ChangeTemplate.objects.all(), user)
+
+
+def window_list(*, user: Any) -> QuerySet[ChangeWindow]:
+    return permissions.restrict(ChangeWindow.objects.all(), user)
+
+
+def affected_items(*, change: ChangeRequest, user: Any) -> list[Any]:
+    from steward.cmdb import selectors as cmdb
+
+    ids = ChangeRequestCI.objects.filter(change=change).values_list("configuration_item_id")
+    return list(cmdb.ci_list(user=user).filter(pk__in=ids).order_by("name", "pk"))
+
+
+def change_impact(*, change: ChangeRequest, user: Any) -> dict[str, Any]:
+    """The services and people the change's items reach (what the CMDB shows ``user``)."""
+    reach = ReachCache(user, people=True).reach(conflict_rules.ci_ids_of(change))
+    services = sorted(reach.services.values(), key=lambda s: (-s["criticality"], s["name"]))
+    people = sorted(reach.people.values(), key=lambda p: p["name"].lower())
+    return {"services": services, "people": people, "reached": len(reach.impact_ids)}
+
+
+def change_conflicts(*, change: ChangeRequest, user: Any) -> list[conflict_rules.Conflict]:
+    return conflict_rules.conflicts_for(
+        change, visible=change_list(user=user), cache=ReachCache(user)
+    )
+
+
+def _calendar_changes(user: Any, start: Any, end: Any) -> QuerySet[ChangeRequest]:
+    links = Prefetch("ci_links", queryset=ChangeRequestCI.objects.order_by("configuration_item_id"))
+    qs = change_list(user=user).filter(planned_start__isnull=False, planned_end__isnull=False)
+    qs = conflict_rules.overlapping(
+        qs, start, end, start_field="planned_start", end_field="planned_end"
+    )
+    return qs.prefetch_related(links).order_by("planned_start", "pk")
+
+
+def calendar(
+    *, user: Any, start: datetime.datetime, end: datetime.datetime, with_cancelled: bool = False
+) -> dict[str, Any]:
+    """Changes and windows overlapping ``[start, end)``, each change with its conflicts.
+
+    Conflicts are only computed for changes that overlap another active change or a
+    blackout in the period, and the CMDB walks are shared by the whole page, so a quiet
+    month costs a handful of queries."""
+    changes = list(_calendar_changes(user, start, end))
+    if not with_cancelled:
+        changes = [c for c in changes if c.state != ChangeState.CANCELLED]
+    windows = list(
+        window_list(user=user)
+        .prefetch_related("configuration_items")
+        .filter(start__lt=end, end__gt=start)
+        .order_by("start", "pk")
+    )
+    blackouts = [w for w in windows if w.kind == "blackout"]
+    cache = ReachCache(user)
+    visible = change_list(user=user)
+    # Other changes overlapping the period's changes may start before or end after it.
+    if changes:
+        lo = min(c.planned_start for c in changes)
+        hi = max(c.planned_end for c in changes)
+        candidates = list(_calendar_changes(user, lo, hi))
+    else:
+        candidates = []
+    active = [c for c in candidates if c.state in conflict_rules.ACTIVE_STATES]
+    found: dict[int, list[conflict_rules.Conflict]] = {}
+    for change in changes:
+        if change.state not in conflict_rules.ACTIVE_STATES:
+            continue
+        busy = any(
+            o.pk != change.pk
+            and o.planned_start < change.planned_end
+            and o.planned_end > change.planned_start
+            for o in active
+        ) or any(w.start < change.planned_end and w.end > change.planned_start for w in blackouts)
+        if busy:
+            found[change.pk] = conflict_rules.conflicts_for(
+                change, visible=visible, cache=cache, candidates=active, windows=blackouts
+            )
+    return {"changes": changes, "windows": windows, "conflicts": found}
+
+
+def feed_changes(*, user: Any, team_id: int | None = None) -> QuerySet[ChangeRequest]:
+    """The changes in a calendar feed: those ``user`` requested or owns (or, with
+    ``team_id``, those assigned to the team), planned from 90 days ago on."""
+    from django.utils import timezone
+
+    since = timezone.now() - datetime.timedelta(days=90)
+    qs = change_list(user=user).filter(planned_start__isnull=False, planned_end__gte=since)
+    if team_id is not None:
+        qs = qs.filter(assignment_team_id=team_id)
+    else:
+        qs = qs.filter(Q(requester=user) | Q(owner=user))
+    return qs.order_by("planned_start", "pk")
+
+
+def feed_windows(*, user: Any) -> QuerySet[ChangeWindow]:
+    from django.utils import timezone
+
+    since = timezone.now() - datetime.timedelta(days=90)
+    return window_list(user=user).filter(end__gte=since).order_by("start", "pk")
