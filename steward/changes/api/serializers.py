@@ -20,6 +20,24 @@ from steward.core.validation import MAX_ID
 COMMON = ["custom_fields", "created_at", "updated_at"]
 
 
+class ItemIdsField(serializers.ListField):
+    """Ids of configuration items, written as a list and read from the row's links (the
+    prefetched ``ci_links`` of a change, or a window's items)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(
+            child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
+            max_length=200,
+            required=False,
+            **kwargs,
+        )
+
+    def get_attribute(self, instance: Any) -> Any:
+        if hasattr(instance, "ci_links"):
+            return [link.configuration_item_id for link in instance.ci_links.all()]
+        return sorted(ci.pk for ci in instance.configuration_items.all())
+
+
 class ChangeTemplateSerializer(StrictSerializer):
     class Meta:
         model = ChangeTemplate
@@ -46,10 +64,7 @@ class RiskReasonSerializer(serializers.Serializer):  # type: ignore[type-arg]
 class ChangeRequestSerializer(StrictSerializer):
     reference = serializers.CharField(read_only=True)
     change_type = serializers.ChoiceField(choices=ChangeType.choices, required=False)
-    configuration_items = serializers.ListField(
-        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
-        max_length=200,
-        required=False,
+    configuration_items = ItemIdsField(
         help_text="Ids of the affected configuration items; in draft and assessment only.",
     )
     risk_reasons = RiskReasonSerializer(many=True, read_only=True)
@@ -98,28 +113,10 @@ class ChangeRequestSerializer(StrictSerializer):
             "submitted_at",
         ]
 
-    def to_representation(self, instance: Any) -> Any:
-        data = super().to_representation(instance)
-        cache = getattr(instance, "_prefetched_objects_cache", {})
-        if "ci_links" in cache:
-            data["configuration_items"] = [
-                link.configuration_item_id for link in instance.ci_links.all()
-            ]
-        else:
-            data["configuration_items"] = list(
-                instance.ci_links.order_by("configuration_item_id").values_list(
-                    "configuration_item_id", flat=True
-                )
-            )
-        return data
-
 
 class ChangeWindowSerializer(StrictSerializer):
     kind = serializers.ChoiceField(choices=WindowKind.choices)
-    configuration_items = serializers.ListField(
-        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
-        max_length=200,
-        required=False,
+    configuration_items = ItemIdsField(
         help_text="Scope: ids of items or services; empty for a window that holds for all.",
     )
 
@@ -135,11 +132,6 @@ class ChangeWindowSerializer(StrictSerializer):
             "configuration_items",
             *COMMON,
         ]
-
-    def to_representation(self, instance: Any) -> Any:
-        data = super().to_representation(instance)
-        data["configuration_items"] = sorted(ci.pk for ci in instance.configuration_items.all())
-        return data
 
 
 class Input(serializers.Serializer):  # type: ignore[type-arg]
