@@ -6,12 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
-from django import forms
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
-from django_filters.fields import ModelChoiceField
 from django_filters.filterset import FILTER_FOR_DBFIELD_DEFAULTS
 
 from steward.assets.models import (
@@ -26,30 +23,15 @@ from steward.assets.models import (
     Manufacturer,
     Status,
 )
-from steward.core.filtersets import RestrictedFilterSet
+from steward.core.filtersets import (
+    IdFilter,
+    IdModelChoiceFilter,
+    RestrictedFilterSet,
+)
 from steward.core.ui.lookup import LookupSelect
-from steward.core.validation import MAX_ID, is_id
 
 Person = Asset._meta.get_field("assigned_person").related_model
 Organisation = Asset._meta.get_field("organisation").related_model
-
-
-class IdModelChoiceField(ModelChoiceField):
-    def to_python(self, value: Any) -> Any:
-        if value not in self.empty_values and not is_id(value):
-            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
-        return super().to_python(value)
-
-
-class IdModelChoiceFilter(django_filters.ModelChoiceFilter):
-    field_class = IdModelChoiceField
-
-
-class IdFilter(django_filters.NumberFilter):
-    field_class = forms.IntegerField
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, min_value=1, max_value=MAX_ID, **kwargs)
 
 
 class AssetsFilterSet(RestrictedFilterSet):

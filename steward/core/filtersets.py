@@ -1,14 +1,79 @@
 from typing import Any
 
 import django_filters
-from django.core.exceptions import FieldDoesNotExist
+from django import forms
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.utils.translation import gettext_lazy as _
+from django_filters.fields import (
+    ModelChoiceField,
+    ModelChoiceIterator,
+    ModelMultipleChoiceField,
+)
 
 from steward.core.context import Origin
 from steward.core.models import AuditEntry
 from steward.core.models.audit import AuditAction
 from steward.core.permissions import restrict
 from steward.core.ui.forms import FILTER_RENDERER
+from steward.core.validation import MAX_ID, is_id
+
+
+class ListedChoices(ModelChoiceIterator):
+    """A filter's choices in one plain query: Django iterates them with ``iterator()``, which
+    on PostgreSQL opens a server-side cursor (DECLARE, FETCH, CLOSE) for a few dozen rows."""
+
+    def __iter__(self) -> Any:
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        if self.field.null_label is not None:
+            yield (self.field.null_value, self.field.null_label)
+        for obj in self.queryset:  # the form's own copy of the queryset
+            yield self.choice(obj)
+
+
+class IdModelChoiceField(ModelChoiceField):
+    """Refuses a value that is not a database id before it reaches the database (an id past
+    64 bits would otherwise overflow the driver: a server error instead of a 400)."""
+
+    iterator = ListedChoices
+
+    def to_python(self, value: Any) -> Any:
+        if value not in self.empty_values and not is_id(value):
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+
+class IdModelMultipleChoiceField(ModelMultipleChoiceField):
+    iterator = ListedChoices
+
+    def _check_values(self, value: Any) -> Any:
+        for pk in value:
+            if not is_id(pk):
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super()._check_values(value)
+
+
+class IdModelChoiceFilter(django_filters.ModelChoiceFilter):
+    field_class = IdModelChoiceField
+
+
+class IdModelMultipleChoiceFilter(django_filters.ModelMultipleChoiceFilter):
+    field_class = IdModelMultipleChoiceField
+
+
+class IdFilter(django_filters.NumberFilter):
+    """A row's id (``ticket=42``): digits within 64 bits, else 400."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(*args, **kwargs)
 
 
 class RestrictedFilterSet(django_filters.FilterSet):

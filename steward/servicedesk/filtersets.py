@@ -7,21 +7,22 @@ import datetime
 from typing import Any
 
 import django_filters
-from django import forms
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import CharField, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_filters.fields import ModelChoiceField, ModelMultipleChoiceField
 from django_filters.filterset import FILTER_FOR_DBFIELD_DEFAULTS
 
-from steward.core.filtersets import RestrictedFilterSet
+from steward.core.filtersets import (
+    IdFilter,
+    IdModelChoiceFilter,
+    IdModelMultipleChoiceFilter,
+    RestrictedFilterSet,
+)
 from steward.core.models import TaggedItem
 from steward.core.ui.lookup import LookupSelect
-from steward.core.validation import MAX_ID, is_id
 from steward.servicedesk.models import (
     AssignmentMethod,
     CannedResponse,
@@ -54,47 +55,6 @@ Person = Ticket._meta.get_field("requester").related_model
 Team = Ticket._meta.get_field("team").related_model
 Organisation = Ticket._meta.get_field("organisation").related_model
 MAX_WINDOW = 60 * 24 * 31
-
-
-class IdModelChoiceField(ModelChoiceField):
-    """Refuses a value that is not a database id before it reaches the database (an id past
-    64 bits would otherwise overflow the driver: a server error instead of a 400)."""
-
-    def to_python(self, value: Any) -> Any:
-        if value not in self.empty_values and not is_id(value):
-            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
-        return super().to_python(value)
-
-
-class IdModelMultipleChoiceField(ModelMultipleChoiceField):
-    def _check_values(self, value: Any) -> Any:
-        for pk in value:
-            if not is_id(pk):
-                raise ValidationError(
-                    self.error_messages["invalid_pk_value"],
-                    code="invalid_pk_value",
-                    params={"pk": pk},
-                )
-        return super()._check_values(value)
-
-
-class IdModelChoiceFilter(django_filters.ModelChoiceFilter):
-    field_class = IdModelChoiceField
-
-
-class IdModelMultipleChoiceFilter(django_filters.ModelMultipleChoiceFilter):
-    field_class = IdModelMultipleChoiceField
-
-
-class IdFilter(django_filters.NumberFilter):
-    """A row's id (``ticket=42``): digits within 64 bits, else 400."""
-
-    field_class = forms.IntegerField
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("min_value", 1)
-        kwargs.setdefault("max_value", MAX_ID)
-        super().__init__(*args, **kwargs)
 
 
 ID_SAFE_DEFAULTS = {
