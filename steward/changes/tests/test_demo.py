@@ -1,0 +1,55 @@
+"""The change demo: a year of history with realistic outcomes, a CAB, windows and a freeze,
+coming changes waiting for approval or scheduled; fast and idempotent."""
+
+from __future__ import annotations
+
+import random
+import time
+
+import pytest
+
+from steward.assets import demo as assets_demo
+from steward.changes import demo, selectors
+from steward.changes.models import ChangeRequest, ChangeState, ChangeTemplate, ChangeWindow, Outcome
+from steward.cmdb import demo as cmdb_demo
+from steward.core.models import User
+from steward.core.registry import demo_loaders
+from steward.org import demo as org_demo
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_year_of_changes(monkeypatch, django_capture_on_commit_callbacks):
+    org_demo.load(rng=random.Random(1), log=lambda m: None, password="pw-for-tests-only")
+    monkeypatch.setenv("STEWARD_DEMO_SCALE", "0.05")
+    assets_demo.load(rng=random.Random(2), log=lambda m: None)
+    cmdb_demo.load(rng=random.Random(3), log=lambda m: None)
+    monkeypatch.setenv("STEWARD_DEMO_SCALE", "1")
+    started = time.monotonic()
+    with django_capture_on_commit_callbacks(execute=True):
+        demo.load(rng=random.Random(4), log=lambda m: None)
+    elapsed = time.monotonic() - started
+    assert elapsed < 3, elapsed
+
+    closed = ChangeRequest.objects.filter(state=ChangeState.CLOSED)
+    assert closed.count() > 250
+    success = closed.filter(outcome=Outcome.SUCCESSFUL).count() / closed.count()
+    assert 0.8 < success < 0.97, success
+    assert closed.filter(outcome__in=[Outcome.FAILED, Outcome.BACKED_OUT]).exists()
+    assert ChangeWindow.objects.filter(kind="blackout", name__contains="freeze").count() == 1
+    assert ChangeWindow.objects.filter(kind="maintenance").count() > 50
+    waiting = ChangeRequest.objects.filter(state=ChangeState.AUTHORISATION)
+    assert waiting.count() == 2 and all(c.approval_request_id for c in waiting)
+    assert ChangeRequest.objects.filter(state=ChangeState.SCHEDULED).count() >= 2
+    frozen = ChangeRequest.objects.get(title="Replace core switch power supply")
+    agent = User.objects.get(username="agent")
+    assert any(c.blocking for c in selectors.change_conflicts(change=frozen, user=agent))
+
+    counts = (ChangeRequest.objects.count(), ChangeTemplate.objects.count())
+    demo.load(rng=random.Random(4), log=lambda m: None)
+    assert (ChangeRequest.objects.count(), ChangeTemplate.objects.count()) == counts
+
+
+def test_demo_runs_after_the_cmdb():
+    names = [name for _order, name, _loader in demo_loaders]
+    assert names.index("changes") > names.index("cmdb")
