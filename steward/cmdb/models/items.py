@@ -220,9 +220,11 @@ class Relationship(AuditedModel):
                 violation_error_message=_("An item cannot be related to itself."),
             ),
         ]
+        # The impact walk reads (id, other end) of an item's relationships of some kinds
+        # from the index alone (bench/cmdb/impact.py).
         indexes = [
-            models.Index(fields=["source", "kind"], name="cmdb_rel_source_kind"),
-            models.Index(fields=["target", "kind"], name="cmdb_rel_target_kind"),
+            models.Index(fields=["source", "kind", "target", "id"], name="cmdb_rel_source_walk"),
+            models.Index(fields=["target", "kind", "source", "id"], name="cmdb_rel_target_walk"),
         ]
 
     def __str__(self) -> str:
