@@ -84,12 +84,12 @@ def check_pair(*, kind: str, source_class: str, target_class: str) -> None:
         "target": CIClass(target_class).label.lower(),
     }
     if targets:
-        message = _("A %(source)s cannot “%(kind)s” a %(target)s; allowed: %(allowed)s.") % {
-            **label,
-            "allowed": ", ".join(str(CIClass(t).label).lower() for t in targets),
-        }
+        message = _(
+            "“%(kind)s” cannot lead from %(source)s to %(target)s; from %(source)s it may lead "
+            "to: %(allowed)s."
+        ) % {**label, "allowed": ", ".join(str(CIClass(t).label).lower() for t in targets)}
     else:
-        message = _("A %(source)s cannot be the source of “%(kind)s”.") % label
+        message = _("“%(kind)s” cannot lead from %(source)s to any class.") % label
     raise ValidationError({"kind": [message]})
 
 

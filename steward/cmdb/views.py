@@ -23,6 +23,7 @@ from steward.cmdb.forms import ConfigurationItemForm, ImpactForm, RelationshipAd
 from steward.cmdb.models import (
     AttributeDefinition,
     CIClass,
+    CIStatus,
     ConfigurationItem,
     RelationKind,
     Relationship,
@@ -301,6 +302,7 @@ def ci_impact(request: HttpRequest, pk: int) -> HttpResponse:
         "services": [n for n in reached if n.id in {s.id for s in result["graph"].services}],
         "people": result["people"],
         "class_labels": dict(CIClass.choices),
+        "status_labels": dict(CIStatus.choices),
         "kind_labels": dict(RelationKind.choices),
     }
     template = "cmdb/_impact.html" if request.headers.get("HX-Request") else "cmdb/impact.html"

@@ -119,7 +119,9 @@ def test_disallowed_pair_self_loop_and_duplicate_answer_precise_400s(api, world,
     vm = make_ci("vm", CIClass.VIRTUAL_MACHINE)
     client = api(world["manager"])
     pair = _errors(client.post(RELS, {"source": switch.pk, "kind": "runs_on", "target": app.pk}))
-    assert "network device" in pair["kind"][0]
+    assert pair["kind"] == ["“runs on” cannot lead from network device to any class."]
+    pair = _errors(client.post(RELS, {"source": vm.pk, "kind": "runs_on", "target": app.pk}))
+    assert pair["kind"][0].startswith("“runs on” cannot lead from virtual machine to application;")
     loop = _errors(client.post(RELS, {"source": app.pk, "kind": "depends_on", "target": app.pk}))
     assert "itself" in loop["target"][0]
     body = {"source": app.pk, "kind": "runs_on", "target": vm.pk}

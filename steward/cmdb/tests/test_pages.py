@@ -148,6 +148,7 @@ def test_impact_fragment_lists_services_and_counts(browser, world, estate):
     assert page.status_code == 200
     assert page.context["count"] == 13
     assert sorted(n.name for n in page.context["services"]) == ["ERP", "Web shop"]
+    assert "<td>Active</td>" in page.content.decode()  # the status's label, not its value
     assert client.get(url, {"max_hops": "999"}).status_code == 400
     assert client.get(url, {"direction": "sideways"}).status_code == 400
 

@@ -75,6 +75,12 @@
         target: String(e.target), kind: e.kind, label: e.label } });
     }
     cy.add(add);
+    if (graph.truncated) {
+      // Only the first relationships of a very connected item are drawn: say so.
+      const note = document.getElementById("map-truncated");
+      if (note) note.hidden = false;
+      box.dataset.truncated = "true";
+    }
     cy.getElementById(String(id)).data("expanded", true);
     box.dataset.expanded = String(cy.nodes("[?expanded]").length);
     layout();
