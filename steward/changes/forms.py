@@ -49,6 +49,7 @@ class ChangeRequestForm(forms.ModelForm):  # type: ignore[type-arg]
 
     def __init__(self, *args: Any, querysets: dict[str, Any] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["template"].queryset = ChangeTemplate.objects.filter(is_active=True)  # type: ignore[attr-defined]
         for name, qs in (querysets or {}).items():
             self.fields[name].queryset = qs  # type: ignore[attr-defined]
         if self.instance.pk:
@@ -66,7 +67,6 @@ class ChangeRequestForm(forms.ModelForm):  # type: ignore[type-arg]
                         "test_plan",
                     ):
                         del self.fields[name]
-        self.fields["template"].queryset = ChangeTemplate.objects.filter(is_active=True)  # type: ignore[attr-defined]
 
 
 class TransitionForm(forms.Form):

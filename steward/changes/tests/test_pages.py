@@ -92,6 +92,17 @@ def test_form_creates_and_transition_page_moves(world, estate):
     assert bad.status_code == 400
 
 
+def test_editing_a_scheduled_change_offers_only_what_may_still_change(world, estate, make_change):
+    change = make_change(estate["vm"], start=at(days=3), state=ChangeState.SCHEDULED)
+    client = _client(world["agent"])
+    page = client.get(f"/changes/requests/{change.pk}/edit/").content.decode()
+    assert 'name="title"' in page and 'name="planned_start"' not in page
+    response = client.post(f"/changes/requests/{change.pk}/edit/", {"title": "New title"})
+    assert response.status_code == 302
+    change.refresh_from_db()
+    assert change.title == "New title" and change.planned_start == at(days=3)
+
+
 def test_calendar_month_and_week_flag_conflicts(world, estate, make_change, make_window):
     start = datetime.datetime(2031, 3, 12, 22, 0, tzinfo=datetime.UTC)
     a = make_change(estate["vm"], start=start, title="First")
