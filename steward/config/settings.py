@@ -265,6 +265,7 @@ SPECTACULAR_SETTINGS = {
         "AssetStatusEnum": "steward.assets.models.Status",
         "InstallSourceEnum": "steward.assets.models.InstallSource",
         "PurchaseSourceEnum": "steward.assets.models.PurchaseSource",
+        "ChangeStateEnum": "steward.changes.models.ChangeState",
     },
 }
 

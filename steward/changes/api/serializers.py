@@ -5,6 +5,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
+from steward.approvals.models import Decision
 from steward.changes.models import (
     ChangeRequest,
     ChangeState,
@@ -12,6 +13,7 @@ from steward.changes.models import (
     ChangeType,
     ChangeWindow,
     Outcome,
+    RiskLevel,
     WindowKind,
 )
 from steward.core.api.serializers import StrictSerializer
@@ -55,7 +57,7 @@ class ChangeTemplateSerializer(StrictSerializer):
         ]
 
 
-class RiskReasonSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class ChangeRiskReasonSerializer(serializers.Serializer):  # type: ignore[type-arg]
     factor = serializers.CharField()
     points = serializers.IntegerField()
     text = serializers.CharField()
@@ -67,7 +69,13 @@ class ChangeRequestSerializer(StrictSerializer):
     configuration_items = ItemIdsField(
         help_text="Ids of the affected configuration items; in draft and assessment only.",
     )
-    risk_reasons = RiskReasonSerializer(many=True, read_only=True)
+    risk_reasons = ChangeRiskReasonSerializer(many=True, read_only=True)
+    # Read-only choice fields lose ``allow_blank`` in DRF, and with it the blank choice in
+    # the schema: declared here so that "not yet" ("") is a documented value.
+    outcome = serializers.ChoiceField(choices=Outcome.choices, read_only=True, allow_blank=True)
+    risk_level = serializers.ChoiceField(
+        choices=RiskLevel.choices, read_only=True, allow_blank=True
+    )
 
     class Meta:
         model = ChangeRequest
@@ -146,7 +154,7 @@ class Input(serializers.Serializer):  # type: ignore[type-arg]
         return super().to_internal_value(data)
 
 
-class TransitionSerializer(Input):
+class ChangeTransitionSerializer(Input):
     state = serializers.ChoiceField(choices=ChangeState.choices)
     outcome = serializers.ChoiceField(choices=Outcome.choices, required=False, default="")
     review_notes = serializers.CharField(
@@ -165,12 +173,12 @@ class TransitionSerializer(Input):
     )
 
 
-class DecisionSerializer(Input):
-    decision = serializers.ChoiceField(choices=["approve", "reject"])
+class ChangeDecisionSerializer(Input):
+    decision = serializers.ChoiceField(choices=Decision.choices)
     comment = serializers.CharField(required=False, default="", allow_blank=True, max_length=5000)
 
 
-class ConflictSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class ChangeConflictSerializer(serializers.Serializer):  # type: ignore[type-arg]
     kind = serializers.ChoiceField(choices=["same_ci", "dependent", "blackout"])
     text = serializers.CharField()
     blocking = serializers.BooleanField(help_text="A blackout blocks scheduling.")
@@ -179,12 +187,7 @@ class ConflictSerializer(serializers.Serializer):  # type: ignore[type-arg]
     window_id = serializers.IntegerField(allow_null=True)
 
 
-class RiskSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class ChangeRiskSerializer(serializers.Serializer):  # type: ignore[type-arg]
     score = serializers.IntegerField(allow_null=True)
     level = serializers.CharField(allow_blank=True)
-    reasons = RiskReasonSerializer(many=True)
-
-
-class FeedTokenSerializer(serializers.Serializer):  # type: ignore[type-arg]
-    token = serializers.CharField(help_text="Shown once; only its digest is kept.")
-    feed_url = serializers.CharField()
+    reasons = ChangeRiskReasonSerializer(many=True)

@@ -13,10 +13,16 @@ from rest_framework.response import Response
 from steward.changes import filtersets, selectors, services
 from steward.changes.api import serializers as s
 from steward.changes.models import ChangeRequest, ChangeRequestCI, ChangeTemplate, ChangeWindow
+from steward.core.api.parsers import JSONParser
 from steward.core.api.viewsets import StewardViewSet
 
+JSON_ONLY = [JSONParser]
+"""Bodies are JSON only: a multipart body with more parts than Django's
+DATA_UPLOAD_MAX_NUMBER_FIELDS (a long ``configuration_items`` list sent as form parts) is
+refused by Django as an HTML 400 before DRF's error format can answer."""
+
 ErrorSerializer = inline_serializer(
-    "Error",
+    "ChangesError",
     fields={
         "type": serializers.CharField(),
         "detail": serializers.CharField(),
@@ -44,6 +50,7 @@ class ChangeRequestViewSet(StewardViewSet):
     with. Changes are cancelled, never deleted."""
 
     http_method_names = ["get", "post", "patch", "head", "options"]
+    parser_classes = JSON_ONLY
     queryset = ChangeRequest.objects.all()
     serializer_class = s.ChangeRequestSerializer
     filterset_class = filtersets.ChangeRequestFilterSet
@@ -71,7 +78,7 @@ class ChangeRequestViewSet(StewardViewSet):
         return Response(self.get_serializer(change).data)
 
     @extend_schema(
-        request=s.TransitionSerializer,
+        request=s.ChangeTransitionSerializer,
         responses={200: s.ChangeRequestSerializer, **E},
         summary="Move the change along its lifecycle",
     )
@@ -80,7 +87,7 @@ class ChangeRequestViewSet(StewardViewSet):
         """Authorisation opens the approval route; review needs an ``outcome``; closing a
         change that did not fully succeed needs ``review_notes``."""
         change = self._change()
-        body = s.TransitionSerializer(data=request.data)
+        body = s.ChangeTransitionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         change = services.change_transition(
             change=change, actor=request.user, **body.validated_data
@@ -88,28 +95,28 @@ class ChangeRequestViewSet(StewardViewSet):
         return self._out(change)
 
     @extend_schema(
-        request=s.DecisionSerializer,
+        request=s.ChangeDecisionSerializer,
         responses={200: s.ChangeRequestSerializer, **E},
         summary="Approve or reject the open approval stage",
     )
     @action(detail=True, methods=["post"])
     def decide(self, request: Request, pk: str | None = None) -> Response:
         change = self._change()
-        body = s.DecisionSerializer(data=request.data)
+        body = s.ChangeDecisionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         services.change_decide(change=change, actor=request.user, **body.validated_data)
         return self._out(change)
 
     @extend_schema(
         request=None,
-        responses={200: s.RiskSerializer, **errors(403, 404)},
+        responses={200: s.ChangeRiskSerializer, **errors(403, 404)},
         summary="Assess the risk again, with its reasons",
     )
     @action(detail=True, methods=["post"], pagination_class=None, filter_backends=[])
     def risk(self, request: Request, pk: str | None = None) -> Response:
         change = services.change_assess(change=self._change(), actor=request.user)
         return Response(
-            s.RiskSerializer(
+            s.ChangeRiskSerializer(
                 {
                     "score": change.risk_score,
                     "level": change.risk_level,
@@ -120,18 +127,19 @@ class ChangeRequestViewSet(StewardViewSet):
 
     @extend_schema(
         request=None,
-        responses={200: s.ConflictSerializer(many=True), **errors(404)},
+        responses={200: s.ChangeConflictSerializer(many=True), **errors(404)},
         summary="Conflicts of the planned window with other changes and blackouts",
     )
     @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def conflicts(self, request: Request, pk: str | None = None) -> Response:
         found = selectors.change_conflicts(change=self._change(), user=request.user)
-        return Response(s.ConflictSerializer([c.as_dict() for c in found], many=True).data)
+        return Response(s.ChangeConflictSerializer([c.as_dict() for c in found], many=True).data)
 
 
 class ChangeTemplateViewSet(StewardViewSet):
     """Pre-approved templates of standard changes (IT managers maintain them)."""
 
+    parser_classes = JSON_ONLY
     queryset = ChangeTemplate.objects.all()
     serializer_class = s.ChangeTemplateSerializer
     filterset_class = filtersets.ChangeTemplateFilterSet
@@ -142,6 +150,7 @@ class ChangeWindowViewSet(StewardViewSet):
     """Maintenance windows (changes belong inside) and blackouts (no change may be
     scheduled in one), for everything or for the items and services named."""
 
+    parser_classes = JSON_ONLY
     queryset = ChangeWindow.objects.all()
     serializer_class = s.ChangeWindowSerializer
     filterset_class = filtersets.ChangeWindowFilterSet
