@@ -23,7 +23,7 @@ from steward.changes.models import CalendarFeedToken, ChangeRequest
 from steward.core import permissions
 from steward.core.validation import is_id
 
-Team = ChangeRequest._meta.get_field("assignment_team").related_model
+Team: Any = ChangeRequest._meta.get_field("assignment_team").related_model
 
 
 def _ensure_calendar(request: HttpRequest) -> None:
@@ -177,7 +177,8 @@ def feed_team(request: HttpRequest, team_id: str) -> HttpResponse:
 def feed_settings(request: HttpRequest) -> HttpResponse:
     """The user's feed addresses; a new secret is shown once after it is made."""
     _ensure_calendar(request)
-    token = CalendarFeedToken.objects.filter(user=request.user).first()
+    user: Any = request.user
+    token = CalendarFeedToken.objects.filter(user=user).first()
     secret = request.session.pop("changes_feed_secret", None)
     teams = permissions.restrict(Team.objects.all(), request.user).order_by("name")[:100]
     base = request.build_absolute_uri(reverse("changes:feed_mine"))

@@ -53,7 +53,7 @@ class Conflict:
 
 def overlapping(
     qs: QuerySet[Any], start: Any, end: Any, *, start_field: str, end_field: str
-) -> Any:
+) -> QuerySet[Any]:
     return qs.filter(Q(**{f"{start_field}__lt": end}) & Q(**{f"{end_field}__gt": start}))
 
 
@@ -115,7 +115,7 @@ def _between(
 
 
 def _blackouts(
-    change: ChangeRequest, reach: Reach, windows: Iterable[ChangeWindow]
+    change: ChangeRequest, reach: Reach, windows: Iterable[ChangeWindow], start: Any, end: Any
 ) -> list[Conflict]:
     hit = reach.ci_ids | set(reach.impact_ids) | set(reach.services)
     blocking = change.change_type != ChangeType.EMERGENCY
@@ -123,7 +123,7 @@ def _blackouts(
     for window in windows:
         if window.kind != WindowKind.BLACKOUT:
             continue
-        if not (window.start < change.planned_end and window.end > change.planned_start):
+        if not (window.start < end and window.end > start):
             continue
         scope = {ci.pk for ci in window.configuration_items.all()}
         if scope and not scope & hit:
@@ -151,14 +151,15 @@ def conflicts_for(
     """Every conflict of ``change`` as planned (none without a planned window). ``visible``
     are the changes the viewer may see (conflicts name no change they may not);
     ``candidates`` and ``windows`` let the calendar pass what it already loaded."""
-    if change.planned_start is None or change.planned_end is None:
+    start, end = change.planned_start, change.planned_end
+    if start is None or end is None:
         return []
     reach = cache.reach(ci_ids_of(change))
     if candidates is None:
         qs = overlapping(
             visible.filter(state__in=ACTIVE_STATES).exclude(pk=change.pk),
-            change.planned_start,
-            change.planned_end,
+            start,
+            end,
             start_field="planned_start",
             end_field="planned_end",
         )
@@ -171,8 +172,8 @@ def conflicts_for(
             and c.state in ACTIVE_STATES
             and c.planned_start is not None
             and c.planned_end is not None
-            and c.planned_start < change.planned_end
-            and c.planned_end > change.planned_start
+            and c.planned_start < end
+            and c.planned_end > start
         ]
     candidates = list(candidates)
     names = dict(reach.names)
@@ -183,8 +184,8 @@ def conflicts_for(
     for other in candidates:
         out.extend(_between(change, other, reach, names))
     if windows is None:
-        windows = windows_between(change.planned_start, change.planned_end)
-    out.extend(_blackouts(change, reach, windows))
+        windows = windows_between(start, end)
+    out.extend(_blackouts(change, reach, windows, start, end))
     return out
 
 

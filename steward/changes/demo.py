@@ -125,7 +125,9 @@ def _windows(now: datetime.datetime, by_name: dict[str, Any]) -> dict[str, Any]:
     through = ChangeWindow.configuration_items.through
     scope = []
     for w in created:
-        names = {"Network maintenance": ("Core switch", "Edge firewall")}.get(w.name, ())
+        names: tuple[str, ...] = {"Network maintenance": ("Core switch", "Edge firewall")}.get(
+            w.name, ()
+        )
         if w.name.startswith("Quarter-end"):
             names = ("ERP",)
         scope += [
@@ -342,7 +344,7 @@ def _coming(
 
 
 def _cab(users: dict[str, Any]) -> Any:
-    Team = ChangeRequest._meta.get_field("assignment_team").related_model
+    Team: Any = ChangeRequest._meta.get_field("assignment_team").related_model
     org = org_selectors.internal_organisation()
     members = [
         org_selectors.person_for_user(users[n]) for n in ("admin", "manager", "assets", "agent")

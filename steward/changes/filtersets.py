@@ -27,21 +27,21 @@ from steward.changes.models import (
 from steward.core.filtersets import RestrictedFilterSet
 from steward.core.validation import MAX_ID, is_id
 
-Team = ChangeRequest._meta.get_field("assignment_team").related_model
+Team: Any = ChangeRequest._meta.get_field("assignment_team").related_model
 
 
-class IdModelChoiceField(ModelChoiceField):
+class IdModelChoiceField(ModelChoiceField):  # type: ignore[misc]
     def to_python(self, value: Any) -> Any:
         if value not in self.empty_values and not is_id(value):
             raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
         return super().to_python(value)
 
 
-class IdModelChoiceFilter(django_filters.ModelChoiceFilter):
+class IdModelChoiceFilter(django_filters.ModelChoiceFilter):  # type: ignore[misc]
     field_class = IdModelChoiceField
 
 
-class IdFilter(django_filters.NumberFilter):
+class IdFilter(django_filters.NumberFilter):  # type: ignore[misc]
     field_class = forms.IntegerField
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -18,7 +18,7 @@ from steward.changes.models import (
     Outcome,
 )
 
-ConfigurationItem = ChangeRequestCI._meta.get_field("configuration_item").related_model
+ConfigurationItem: Any = ChangeRequestCI._meta.get_field("configuration_item").related_model
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 

@@ -8,6 +8,8 @@ approval route live in ``services``, the risk formula in ``risk``, conflicts in 
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -154,7 +156,7 @@ class ChangeRequest(AuditedModel):
     test_plan = models.TextField(_("test plan"), blank=True)
     outcome = models.CharField(_("outcome"), max_length=12, choices=Outcome.choices, blank=True)
     review_notes = models.TextField(_("post-implementation review"), blank=True)
-    configuration_items = models.ManyToManyField(
+    configuration_items: Any = models.ManyToManyField(
         "cmdb.ConfigurationItem",
         through="ChangeRequestCI",
         related_name="change_requests",
@@ -201,7 +203,7 @@ class ChangeRequest(AuditedModel):
         return f"CHG-{self.pk}" if self.pk else "CHG-?"
 
     def clean(self) -> None:
-        errors: dict[str, str] = {}
+        errors: dict[str, Any] = {}
         if self.planned_start and self.planned_end and self.planned_end <= self.planned_start:
             errors["planned_end"] = _("The planned end must be after the planned start.")
         if self.actual_start and self.actual_end and self.actual_end < self.actual_start:

@@ -47,8 +47,11 @@ MANY_SERVICES = 3
 HISTORY_DAYS = 365
 HISTORY_POINTS = 25
 NO_HISTORY_POINTS = 5
-LEAD_TIME_POINTS = ((datetime.timedelta(hours=24), 20), (datetime.timedelta(days=3), 10))
-LEAD_TIME_POINTS += ((datetime.timedelta(days=7), 5),)
+LEAD_TIME_POINTS: tuple[tuple[datetime.timedelta, int], ...] = (
+    (datetime.timedelta(hours=24), 20),
+    (datetime.timedelta(days=3), 10),
+    (datetime.timedelta(days=7), 5),
+)
 UNKNOWN_LEAD_POINTS = 10
 OUTSIDE_WINDOW_POINTS = 15
 EMERGENCY_POINTS = 10
@@ -149,6 +152,7 @@ def covering_window(change: ChangeRequest, scope_ids: set[int]) -> ChangeWindow 
         start__lte=change.planned_start,
         end__gte=change.planned_end,
     ).prefetch_related("configuration_items")
+    window: ChangeWindow
     for window in candidates.order_by("start", "pk"):
         scope = {ci.pk for ci in window.configuration_items.all()}
         if not scope or scope & scope_ids:

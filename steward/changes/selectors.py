@@ -12,6 +12,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from steward.changes import conflicts as conflict_rules
 from steward.changes.impact import ReachCache
 from steward.changes.models import (
+    ACTIVE_STATES,
     ChangeRequest,
     ChangeRequestCI,
     ChangeState,
@@ -70,7 +71,14 @@ def _calendar_changes(user: Any, start: Any, end: Any) -> QuerySet[ChangeRequest
     qs = conflict_rules.overlapping(
         qs, start, end, start_field="planned_start", end_field="planned_end"
     )
-    return qs.prefetch_related(links).order_by("planned_start", "pk")
+    planned: QuerySet[ChangeRequest] = qs.prefetch_related(links).order_by("planned_start", "pk")
+    return planned
+
+
+def _span(change: ChangeRequest) -> tuple[datetime.datetime, datetime.datetime]:
+    """The planned window of a change the calendar loaded (both ends are set)."""
+    assert change.planned_start is not None and change.planned_end is not None
+    return change.planned_start, change.planned_end
 
 
 def calendar(
@@ -94,26 +102,28 @@ def calendar(
     cache = ReachCache(user)
     visible = change_list(user=user)
     # Other changes overlapping the period's changes may start before or end after it.
+    spans = {c.pk: _span(c) for c in changes}
+    candidates: list[ChangeRequest] = []
     if changes:
-        lo = min(c.planned_start for c in changes)
-        hi = max(c.planned_end for c in changes)
+        lo = min(a for a, _b in spans.values())
+        hi = max(b for _a, b in spans.values())
         candidates = list(_calendar_changes(user, lo, hi))
-    else:
-        candidates = []
-    active = [c for c in candidates if c.state in conflict_rules.ACTIVE_STATES]
+    active = [(c, _span(c)) for c in candidates if c.state in ACTIVE_STATES]
     found: dict[int, list[conflict_rules.Conflict]] = {}
     for change in changes:
-        if change.state not in conflict_rules.ACTIVE_STATES:
+        if change.state not in ACTIVE_STATES:
             continue
-        busy = any(
-            o.pk != change.pk
-            and o.planned_start < change.planned_end
-            and o.planned_end > change.planned_start
-            for o in active
-        ) or any(w.start < change.planned_end and w.end > change.planned_start for w in blackouts)
+        start, end = spans[change.pk]
+        busy = any(o.pk != change.pk and a < end and b > start for o, (a, b) in active) or any(
+            w.start < end and w.end > start for w in blackouts
+        )
         if busy:
             found[change.pk] = conflict_rules.conflicts_for(
-                change, visible=visible, cache=cache, candidates=active, windows=blackouts
+                change,
+                visible=visible,
+                cache=cache,
+                candidates=[o for o, _s in active],
+                windows=blackouts,
             )
     return {"changes": changes, "windows": windows, "conflicts": found}
 

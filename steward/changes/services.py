@@ -80,7 +80,7 @@ FIELDS = (
 LATE_FIELDS = ("title", "description", "owner", "assignment_team", "review_notes", "test_plan")
 """What may still change after assessment (the approved plan stays as approved)."""
 MAX_CIS = 200
-Team = ChangeRequest._meta.get_field("assignment_team").related_model
+Team: Any = ChangeRequest._meta.get_field("assignment_team").related_model
 
 
 def _publish(name: str, change: ChangeRequest) -> None:
@@ -179,7 +179,7 @@ def change_update(*, change: ChangeRequest, data: Mapping[str, Any], actor: Any)
     freezes."""
     change = _lock(change)
     permissions.ensure(actor, "change", change)
-    allowed = (*FIELDS, "configuration_items", "review_notes")
+    allowed: tuple[str, ...] = (*FIELDS, "configuration_items", "review_notes")
     if change.state not in EDITABLE:
         allowed = LATE_FIELDS
     frozen = sorted(k for k in data if k not in allowed)

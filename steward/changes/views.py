@@ -31,8 +31,8 @@ from steward.core import permissions
 from steward.core.ui.forms import add_service_errors
 from steward.core.ui.views import Column, ObjectDetailView, ObjectEditView, ObjectListView
 
-Team = ChangeRequest._meta.get_field("assignment_team").related_model
-User = ChangeRequest._meta.get_field("owner").related_model
+Team: Any = ChangeRequest._meta.get_field("assignment_team").related_model
+User: Any = ChangeRequest._meta.get_field("owner").related_model
 
 
 class ChangeRequestList(ObjectListView):
@@ -175,7 +175,7 @@ def change_transition(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         for errors in form.errors.values():
             for message in errors:
-                messages.error(request, message)
+                messages.error(request, str(message))
         return HttpResponseRedirect(url)
     try:
         moved = services.change_transition(change=change, actor=request.user, **form.cleaned_data)
