@@ -22,6 +22,9 @@ What each state needs:
 - **review**: an outcome; records the actual end (now) unless given.
 - **closed**: a post-implementation review for any outcome but successful.
 - **cancelled**: a pending approval is cancelled with it.
+
+Moving back to assessment withdraws a pending approval (authorisation → assessment) or the
+approval given (scheduled → assessment, to re-plan): the new plan is authorised anew.
 """
 
 from __future__ import annotations
@@ -388,8 +391,10 @@ def change_transition(
             "review_notes",
             _("Write the post-implementation review of a change that did not fully succeed."),
         )
-    elif state == S.CANCELLED:
-        _cancel_approval(change)
+    if state == S.CANCELLED or change.state == S.AUTHORISATION:
+        _cancel_approval(change)  # withdrawn to re-plan, or cancelled
+    if state == S.ASSESSMENT and change.state == S.SCHEDULED:
+        change.approval_state = ApprovalState.NONE  # a new plan needs a new approval
     previous = change.state
     change.state = state
     change.full_clean()

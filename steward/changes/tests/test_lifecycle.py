@@ -298,3 +298,34 @@ def test_a_failed_transition_leaves_nothing_behind(world, estate):
     with transaction.atomic(), pytest.raises(ValidationError):
         services.change_transition(change=change, actor=world["agent"], state=S.AUTHORISATION)
     assert not ApprovalRequest.objects.exists()
+
+
+def test_withdrawing_to_assessment_cancels_the_pending_approval(
+    world, estate, django_capture_on_commit_callbacks
+):
+    change = _to_authorisation(world, estate, django_capture_on_commit_callbacks)
+    with _commit(django_capture_on_commit_callbacks):
+        change = services.change_transition(change=change, actor=world["agent"], state=S.ASSESSMENT)
+    assert change.approval_state == ApprovalState.CANCELLED
+    assert ApprovalRequest.objects.get(pk=change.approval_request_id).status == "cancelled"
+    services.change_update(
+        change=change,
+        data={"planned_start": at(days=12), "planned_end": at(days=12, hours=1)},
+        actor=world["agent"],
+    )
+    with _commit(django_capture_on_commit_callbacks):
+        change = services.change_transition(
+            change=change, actor=world["agent"], state=S.AUTHORISATION
+        )
+    assert change.approval_state == ApprovalState.PENDING
+    assert ApprovalRequest.objects.filter(status="pending").count() == 1
+
+
+def test_replanning_a_scheduled_change_needs_a_new_approval(world, make_change, estate):
+    change = make_change(
+        estate["vm"], start=at(days=5), state=S.SCHEDULED, approval_state="approved"
+    )
+    change = services.change_transition(change=change, actor=world["agent"], state=S.ASSESSMENT)
+    assert change.approval_state == ApprovalState.NONE
+    with pytest.raises(ValidationError):
+        services.change_transition(change=change, actor=world["agent"], state=S.SCHEDULED)
