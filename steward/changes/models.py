@@ -202,6 +202,12 @@ class ChangeRequest(AuditedModel):
     def reference(self) -> str:
         return f"CHG-{self.pk}" if self.pk else "CHG-?"
 
+    def get_absolute_url(self) -> str:
+        """The change page (the approval page links back to it)."""
+        from django.urls import reverse
+
+        return reverse("changes:changerequest_detail", kwargs={"pk": self.pk})
+
     def clean(self) -> None:
         errors: dict[str, Any] = {}
         if self.planned_start and self.planned_end and self.planned_end <= self.planned_start:

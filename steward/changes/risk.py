@@ -29,6 +29,7 @@ from typing import Any
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from steward.changes.impact import Reach
 from steward.changes.models import (
@@ -57,6 +58,16 @@ OUTSIDE_WINDOW_POINTS = 15
 EMERGENCY_POINTS = 10
 NO_BACKOUT_POINTS = 10
 LOW_BELOW, MEDIUM_BELOW = 30, 60
+
+
+FACTOR_LABELS = {
+    "services": _lazy("Services impacted"),
+    "history": _lazy("Similar past changes"),
+    "lead_time": _lazy("Lead time"),
+    "window": _lazy("Maintenance window"),
+    "type": _lazy("Type"),
+    "backout": _lazy("Back-out plan"),
+}
 
 
 @dataclass

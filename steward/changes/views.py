@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from steward.changes import filtersets, selectors, services
+from steward.changes import filtersets, risk, selectors, services
 from steward.changes.forms import ChangeRequestForm, DecisionForm, TransitionForm
 from steward.changes.models import (
     TRANSITIONS,
@@ -98,6 +98,7 @@ class ChangeRequestDetail(ObjectDetailView):
             "can_change": can_change
             and obj.state not in (ChangeState.CLOSED, ChangeState.CANCELLED),
             "can_delete": False,
+            "factor_labels": {k: str(v) for k, v in risk.FACTOR_LABELS.items()},
         }
 
 

@@ -53,10 +53,15 @@ def test_detail_shows_risk_reasons_conflicts_services_and_people(world, estate, 
     services.change_transition(change=change, actor=world["agent"], state=ChangeState.ASSESSMENT)
     other = make_change(estate["app"], start=at(days=5, hours=1), title="App release")
     page = client.get(f"/changes/requests/{change.pk}/").content.decode()
-    assert 'id="risk-reasons"' in page and "ERP" in page
+    assert 'id="risk-reasons"' in page and "ERP" in page and "Services impacted" in page
     assert other.reference in page and "depends on core-switch" in page
     assert 'id="impacted-services"' in page and "Intranet" in page
     assert "To Authorisation" in page
+
+
+def test_the_approval_page_links_back_to_the_change(world, make_change):
+    change = make_change(start=at(days=2))
+    assert change.get_absolute_url() == f"/changes/requests/{change.pk}/"
 
 
 def test_form_creates_and_transition_page_moves(world, estate):
