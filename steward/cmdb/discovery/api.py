@@ -54,7 +54,7 @@ class ResolveSerializer(serializers.Serializer):  # type: ignore[type-arg]
     item = serializers.IntegerField(required=False, min_value=1, max_value=2**62)
 
 
-class TokenSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class InventoryTokenSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
     class Meta:
         model = InventoryToken
         fields = [
@@ -139,19 +139,19 @@ class TokenViewSet(
     _Restricted, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin
 ):
     queryset = InventoryToken.objects.all()
-    serializer_class = TokenSerializer
+    serializer_class = InventoryTokenSerializer
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """The secret is in this answer only."""
-        body = TokenSerializer(data=request.data)
+        body = InventoryTokenSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         token, secret = services.token_create(data=dict(body.validated_data), actor=request.user)
-        return Response({**TokenSerializer(token).data, "secret": secret}, status=201)
+        return Response({**InventoryTokenSerializer(token).data, "secret": secret}, status=201)
 
     @action(detail=True, methods=["post"])
     def revoke(self, request: Request, pk: Any = None) -> Response:
         token = services.token_revoke(token=self.changeable(pk), actor=request.user)
-        return Response(TokenSerializer(token).data, status=status.HTTP_200_OK)
+        return Response(InventoryTokenSerializer(token).data, status=status.HTTP_200_OK)
 
 
 class AgentViewSet(_Restricted, mixins.ListModelMixin, mixins.RetrieveModelMixin):
