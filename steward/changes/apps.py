@@ -32,6 +32,9 @@ def _register_policies() -> None:
         ChangeRequestCI,
         ChangeTemplate,
         ChangeWindow,
+        Problem,
+        ProblemIncident,
+        ProblemTask,
     )
     from steward.core import permissions
     from steward.core.permissions import INTERNAL, MANAGERS, STAFF, Policy
@@ -49,6 +52,10 @@ def _register_policies() -> None:
     permissions.register(
         ChangeWindow, Policy(view=INTERNAL, add=MANAGERS, change=MANAGERS, delete=MANAGERS)
     )
+    # Problems are IT's investigation: staff only.
+    permissions.register(Problem, Policy(view=STAFF, add=STAFF, change=STAFF, delete=none))
+    for model in (ProblemIncident, ProblemTask):
+        permissions.register(model, Policy(view=STAFF, add=none, change=none, delete=none))
     permissions.register(
         CalendarFeedToken,
         Policy(view=INTERNAL, add=none, change=none, delete=none, scope=_own_token),
@@ -74,7 +81,7 @@ def _own_token(user, qs, action, roles):  # type: ignore[no-untyped-def]
 
 
 def _register_menu_and_search() -> None:
-    from steward.changes.models import ChangeRequest, ChangeTemplate, ChangeWindow
+    from steward.changes.models import ChangeRequest, ChangeTemplate, ChangeWindow, Problem
     from steward.core import registry
 
     section = _("Changes")
@@ -83,8 +90,10 @@ def _register_menu_and_search() -> None:
         (_("Change calendar"), "changes:calendar_month", ChangeRequest),
         (_("Templates"), "changes:changetemplate_list", ChangeTemplate),
         (_("Maintenance and blackout windows"), "changes:changewindow_list", ChangeWindow),
+        (_("Problems"), "changes:problem_list", Problem),
     ):
         registry.register_menu(section, label, url_name, model=model, section_order=42)
     registry.register_search(
         ChangeRequest, fields=("title",), url_name="changes:changerequest_detail"
     )
+    registry.register_search(Problem, fields=("title",), url_name="changes:problem_detail")

@@ -21,6 +21,9 @@ from steward.changes.models import (
     ChangeType,
     ChangeWindow,
     Outcome,
+    Problem,
+    ProblemPriority,
+    ProblemState,
     RiskLevel,
     WindowKind,
 )
@@ -126,3 +129,15 @@ class ChangeWindowFilterSet(ChangesFilterSet):
     class Meta:
         model = ChangeWindow
         fields = ["q", "kind", "after", "before"]
+
+
+class ProblemFilterSet(ChangesFilterSet):
+    search_fields = ("title", "description", "root_cause", "workaround")
+    state = django_filters.MultipleChoiceFilter(choices=ProblemState.choices)
+    priority = django_filters.TypedChoiceFilter(choices=ProblemPriority.choices, coerce=int)
+    assignment_team = IdModelChoiceFilter(queryset=Team.objects.all(), label=_("Assignment group"))
+    incident = IdFilter(field_name="incident_links__ticket_id", label=_("Incident (id)"))
+
+    class Meta:
+        model = Problem
+        fields = ["q", "state", "priority", "assignment_team", "incident"]

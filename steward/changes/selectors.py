@@ -18,6 +18,8 @@ from steward.changes.models import (
     ChangeState,
     ChangeTemplate,
     ChangeWindow,
+    Problem,
+    ProblemIncident,
 )
 from steward.core import permissions
 from steward.core.validation import is_id
@@ -147,3 +149,27 @@ def feed_windows(*, user: Any) -> QuerySet[ChangeWindow]:
 
     since = timezone.now() - datetime.timedelta(days=90)
     return window_list(user=user).filter(end__gte=since).order_by("start", "pk")
+
+
+def problem_list(*, user: Any) -> QuerySet[Problem]:
+    return permissions.restrict(Problem.objects.select_related("owner", "assignment_team"), user)
+
+
+def problem_get(*, user: Any, pk: Any) -> Problem | None:
+    if not is_id(pk):
+        return None
+    return problem_list(user=user).filter(pk=pk).first()
+
+
+def problem_incidents(*, problem: Problem, user: Any) -> list[Any]:
+    """The linked incidents ``user`` may see, newest first (through the service desk)."""
+    from steward.servicedesk import selectors as desk
+
+    ids = ProblemIncident.objects.filter(problem=problem).values_list("ticket_id", flat=True)
+    return list(desk.ticket_list(user, pk__in=list(ids)).order_by("-created_at", "-pk"))
+
+
+def problems_of_incident(*, ticket_id: int, user: Any) -> QuerySet[Problem]:
+    """The problems an incident is linked to (for the service desk's ticket page)."""
+    links = ProblemIncident.objects.filter(ticket_id=ticket_id).values("problem_id")
+    return problem_list(user=user).filter(pk__in=links)

@@ -1,6 +1,6 @@
 from django.urls import URLPattern, URLResolver, path
 
-from steward.changes import calendar_views, forms, views
+from steward.changes import calendar_views, forms, problem_views, views
 from steward.core.ui.routes import crud
 
 app_name = "changes"
@@ -22,6 +22,15 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("calendar/feed/revoke/", calendar_views.feed_revoke, name="feed_revoke"),
     path("calendar/mine.ics", calendar_views.feed_mine, name="feed_mine"),
     path("calendar/teams/<str:team_id>.ics", calendar_views.feed_team, name="feed_team"),
+    path("problems/", problem_views.ProblemList.as_view(), name="problem_list"),
+    path("problems/add/", problem_views.ProblemEdit.as_view(), name="problem_add"),
+    path("problems/<int:pk>/", problem_views.ProblemDetail.as_view(), name="problem_detail"),
+    path("problems/<int:pk>/edit/", problem_views.ProblemEdit.as_view(), name="problem_edit"),
+    path(
+        "problems/<int:pk>/<slug:action>/",
+        problem_views.problem_action,
+        name="problem_action",
+    ),
     *crud(
         "templates",
         "changetemplate",

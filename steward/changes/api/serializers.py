@@ -13,6 +13,8 @@ from steward.changes.models import (
     ChangeType,
     ChangeWindow,
     Outcome,
+    Problem,
+    ProblemState,
     RiskLevel,
     WindowKind,
 )
@@ -191,3 +193,86 @@ class ChangeRiskSerializer(serializers.Serializer):  # type: ignore[type-arg]
     score = serializers.IntegerField(allow_null=True)
     level = serializers.CharField(allow_blank=True)
     reasons = ChangeRiskReasonSerializer(many=True)
+
+
+class ProblemTaskSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    id = serializers.IntegerField(read_only=True)
+    title = serializers.CharField(read_only=True)
+    assignee = serializers.IntegerField(read_only=True, allow_null=True, source="assignee_id")
+    done = serializers.BooleanField(read_only=True)
+    done_at = serializers.DateTimeField(read_only=True, allow_null=True)
+
+
+class IncidentIdsField(serializers.ListField):
+    """Ids of the linked incidents (service-desk tickets), read from the problem's links."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(
+            child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
+            max_length=200,
+            required=False,
+            **kwargs,
+        )
+
+    def get_attribute(self, instance: Any) -> Any:
+        return [link.ticket_id for link in instance.incident_links.all()]
+
+
+class ProblemSerializer(StrictSerializer):
+    reference = serializers.CharField(read_only=True)
+    incidents = IncidentIdsField(
+        help_text="Ids of incidents (service-desk tickets) to link when creating; "
+        "afterwards use link-incidents."
+    )
+    tasks = ProblemTaskSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Problem
+        fields = [
+            "id",
+            "reference",
+            "title",
+            "description",
+            "state",
+            "priority",
+            "owner",
+            "assignment_team",
+            "root_cause",
+            "workaround",
+            "known_error_article_id",
+            "resolved_at",
+            "incidents",
+            "tasks",
+            *COMMON,
+        ]
+        read_only_fields = ["state", "known_error_article_id", "resolved_at"]
+
+
+class ProblemTransitionSerializer(Input):
+    state = serializers.ChoiceField(choices=ProblemState.choices)
+
+
+class IncidentLinkSerializer(Input):
+    incidents = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
+        min_length=1,
+        max_length=200,
+    )
+
+
+class ProblemTaskInputSerializer(Input):
+    title = serializers.CharField(max_length=200)
+    done = serializers.BooleanField(required=False, default=False)
+
+
+class SimilarIncidentSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    id = serializers.IntegerField()
+    reference = serializers.CharField()
+    title = serializers.CharField()
+    status = serializers.CharField()
+    score = serializers.FloatField(help_text="Shared words / words of the problem.")
+    shared = serializers.ListField(child=serializers.CharField())
+
+
+class LinkResultSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    linked = serializers.IntegerField(help_text="Incidents newly linked.")

@@ -6,5 +6,6 @@ router = SimpleRouter()
 router.register("change-requests", views.ChangeRequestViewSet)
 router.register("templates", views.ChangeTemplateViewSet)
 router.register("windows", views.ChangeWindowViewSet)
+router.register("problems", views.ProblemViewSet)
 
 urlpatterns = router.urls

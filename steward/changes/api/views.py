@@ -10,9 +10,15 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from steward.changes import filtersets, selectors, services
+from steward.changes import filtersets, problems, selectors, services
 from steward.changes.api import serializers as s
-from steward.changes.models import ChangeRequest, ChangeRequestCI, ChangeTemplate, ChangeWindow
+from steward.changes.models import (
+    ChangeRequest,
+    ChangeRequestCI,
+    ChangeTemplate,
+    ChangeWindow,
+    Problem,
+)
 from steward.core.api.parsers import JSONParser
 from steward.core.api.viewsets import StewardViewSet
 
@@ -162,3 +168,116 @@ class ChangeWindowViewSet(StewardViewSet):
 
     def update_object(self, obj: Any, data: dict[str, Any]) -> Model:
         return services.window_update(window=obj, data=data, actor=self.request.user)
+
+
+class ProblemViewSet(StewardViewSet):
+    """Problems: the cause behind incidents. ``transition`` moves one (a known error needs
+    a workaround, resolved a root cause); ``link-incidents`` attaches incidents by id;
+    ``similar-incidents`` suggests incidents sharing words with it and ``attach-similar``
+    links the close ones in one action; ``publish-known-error`` sends the known-error record
+    to the knowledge base; ``tasks`` adds a task. Problems are closed, never deleted."""
+
+    http_method_names = ["get", "post", "patch", "head", "options"]
+    parser_classes = JSON_ONLY
+    queryset = Problem.objects.all()
+    serializer_class = s.ProblemSerializer
+    filterset_class = filtersets.ProblemFilterSet
+    list_prefetch_related = ("incident_links", "tasks")
+    ordering_fields = ["created_at", "priority", "state"]
+
+    def create_object(self, data: dict[str, Any]) -> Problem:
+        return problems.problem_create(data=data, actor=self.request.user)
+
+    def update_object(self, obj: Any, data: dict[str, Any]) -> Problem:
+        if "incidents" in data:
+            raise serializers.ValidationError(
+                {"incidents": [_("Use link-incidents to link incidents to a problem.")]}
+            )
+        return problems.problem_update(problem=obj, data=data, actor=self.request.user)
+
+    def _out(self, problem: Problem) -> Response:
+        return Response(self.get_serializer(self.get_queryset().get(pk=problem.pk)).data)
+
+    @extend_schema(
+        request=s.ProblemTransitionSerializer,
+        responses={200: s.ProblemSerializer, **E},
+        summary="Move the problem along its lifecycle",
+    )
+    @action(detail=True, methods=["post"])
+    def transition(self, request: Request, pk: str | None = None) -> Response:
+        body = s.ProblemTransitionSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        problem = problems.problem_transition(
+            problem=self.get_object(), actor=request.user, **body.validated_data
+        )
+        return self._out(problem)
+
+    @extend_schema(
+        request=s.IncidentLinkSerializer,
+        responses={200: s.LinkResultSerializer, **E},
+        summary="Link incidents to the problem",
+    )
+    @action(detail=True, methods=["post"], url_path="link-incidents")
+    def link_incidents(self, request: Request, pk: str | None = None) -> Response:
+        body = s.IncidentLinkSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        n = problems.problem_link_incidents(
+            problem=self.get_object(),
+            ticket_ids=body.validated_data["incidents"],
+            actor=request.user,
+        )
+        return Response({"linked": n})
+
+    @extend_schema(
+        request=None,
+        responses={200: s.SimilarIncidentSerializer(many=True), **errors(404)},
+        summary="Incidents sharing words with the problem (lexical)",
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path="similar-incidents",
+        pagination_class=None,
+        filter_backends=[],
+    )
+    def similar_incidents(self, request: Request, pk: str | None = None) -> Response:
+        found = problems.similar_incidents(problem=self.get_object(), user=request.user)
+        return Response(s.SimilarIncidentSerializer(found, many=True).data)
+
+    @extend_schema(
+        request=None,
+        responses={200: s.LinkResultSerializer, **E},
+        summary="Link every similar incident scoring 0.5 or more",
+    )
+    @action(detail=True, methods=["post"], url_path="attach-similar")
+    def attach_similar(self, request: Request, pk: str | None = None) -> Response:
+        n = problems.problem_attach_similar(problem=self.get_object(), actor=request.user)
+        return Response({"linked": n})
+
+    @extend_schema(
+        request=None,
+        responses={200: s.ProblemSerializer, **E},
+        summary="Send the known-error record to the knowledge base (for review)",
+    )
+    @action(detail=True, methods=["post"], url_path="publish-known-error")
+    def publish_known_error(self, request: Request, pk: str | None = None) -> Response:
+        problem = self.get_object()
+        problems.problem_publish_known_error(problem=problem, actor=request.user)
+        return self._out(problem)
+
+    @extend_schema(
+        request=s.ProblemTaskInputSerializer,
+        responses={200: s.ProblemSerializer, **E},
+        summary="Add a task to the problem",
+    )
+    @action(detail=True, methods=["post"])
+    def tasks(self, request: Request, pk: str | None = None) -> Response:
+        problem = self.get_object()
+        body = s.ProblemTaskInputSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        task = problems.task_add(
+            problem=problem, title=body.validated_data["title"], actor=request.user
+        )
+        if body.validated_data["done"]:
+            problems.task_set_done(task=task, done=True, actor=request.user)
+        return self._out(problem)

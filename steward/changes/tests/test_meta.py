@@ -9,7 +9,12 @@ from django.apps import apps
 from django.urls import get_resolver, reverse
 
 pytestmark = pytest.mark.django_db
-THROUGH_PARENT = {"changes.ChangeRequestCI", "changes.CalendarFeedToken"}
+THROUGH_PARENT = {
+    "changes.ChangeRequestCI",
+    "changes.CalendarFeedToken",
+    "changes.ProblemIncident",
+    "changes.ProblemTask",
+}
 
 
 def _api_models() -> set[str]:
