@@ -10,7 +10,10 @@
   something), a few cancelled;
 - a handful of coming changes run through the real services: two waiting for the CAB, an
   emergency waiting for the emergency CAB, standard changes scheduled (one in conflict with
-  a normal change on the VM below it), one in assessment that falls in the year-end freeze.
+  a normal change on the VM below it), one in assessment that falls in the year-end freeze;
+- problems behind the demo's commonest incidents: one under investigation, a known error
+  (sent to the knowledge base for review), one resolved, and a new one with no incident yet
+  (its page suggests the similar ones).
 
 History is written in bulk (fast, keeps its dates); the coming changes go through the
 services so risk, approvals and audit look as in real use. Fixed seed; idempotent (a second
@@ -343,6 +346,71 @@ def _coming(
     return len(made)
 
 
+PROBLEMS = [
+    (
+        "Softphone calls drop after about a minute",
+        "Softphone calls drop after a minute",
+        "investigating",
+        "",
+        "",
+        ["Capture SIP traces of a dropped call", "Check the session timers on the SBC"],
+    ),
+    (
+        "Docking stations give no video after the dock firmware update",
+        "Docking station gives no video",
+        "known_error",
+        "Dock firmware 1.0.31 breaks DisplayPort alternate mode with BIOS versions before 1.14.",
+        "Unplug and replug the USB-C cable; if that fails, roll the dock back to firmware "
+        "1.0.29 with the vendor tool.",
+        ["Ask the vendor for a fixed firmware", "Update the BIOS of the affected models"],
+    ),
+    (
+        "ERP invoice screen very slow at month end",
+        "ERP invoice screen very slow",
+        "resolved",
+        "A missing index on journal items (partner, date) made the invoice list scan the "
+        "whole table once it passed a million lines.",
+        "Filter the invoice list by month before opening it.",
+        [],
+    ),
+    ("Wi-Fi drops in meeting rooms", "", "new", "", "", []),
+]
+"""Title, the incidents it explains (by their title), state, root cause, workaround, tasks.
+The last one has no incident linked: its page shows the similar ones to attach."""
+
+
+def _problems(users: dict[str, Any]) -> int:
+    from steward.changes import problems
+    from steward.servicedesk import selectors as desk
+
+    agent = users["agent"]
+    for title, incident_title, state, cause, workaround, tasks in PROBLEMS:
+        problem = problems.problem_create(
+            data={"title": title, "root_cause": cause, "workaround": workaround}, actor=agent
+        )
+        if incident_title:
+            ids = list(
+                desk.ticket_list(agent, kind="incident", title=incident_title)
+                .order_by("-created_at")
+                .values_list("pk", flat=True)[:12]
+            )
+            problems.problem_link_incidents(problem=problem, ticket_ids=ids, actor=agent)
+        for n, task in enumerate(tasks):
+            done = problems.task_add(problem=problem, title=task, actor=agent)
+            if n == 0 and state != "investigating":
+                problems.task_set_done(task=done, done=True, actor=agent)
+        path = {
+            "investigating": ["investigating"],
+            "known_error": ["investigating", "known_error"],
+            "resolved": ["investigating", "known_error", "resolved"],
+        }.get(state, [])
+        for step in path:
+            problem = problems.problem_transition(problem=problem, state=step, actor=agent)
+        if state == "known_error":
+            problems.problem_publish_known_error(problem=problem, actor=agent)
+    return len(PROBLEMS)
+
+
 def _cab(users: dict[str, Any]) -> Any:
     Team: Any = ChangeRequest._meta.get_field("assignment_team").related_model
     org = org_selectors.internal_organisation()
@@ -400,4 +468,8 @@ def load(*, rng: Any, log: Callable[[str], None], **_: Any) -> None:
         now, rng, list(templates.values()), items, windows["sundays"], staff, teams, count
     )
     coming = _coming(now, by_name, templates, windows, users)
-    log(f"changes: {past} past changes, {coming} coming, {len(TEMPLATES)} templates, a CAB")
+    found = _problems(users)
+    log(
+        f"changes: {past} past changes, {coming} coming, {len(TEMPLATES)} templates, a CAB, "
+        f"{found} problems"
+    )

@@ -24,6 +24,7 @@ def test_demo_year_of_changes(monkeypatch, django_capture_on_commit_callbacks):
     monkeypatch.setenv("STEWARD_DEMO_SCALE", "0.05")
     assets_demo.load(rng=random.Random(2), log=lambda m: None)
     cmdb_demo.load(rng=random.Random(3), log=lambda m: None)
+    _incidents()
     monkeypatch.setenv("STEWARD_DEMO_SCALE", "1")
     started = time.monotonic()
     with django_capture_on_commit_callbacks(execute=True):
@@ -46,8 +47,28 @@ def test_demo_year_of_changes(monkeypatch, django_capture_on_commit_callbacks):
     assert any(c.blocking for c in selectors.change_conflicts(change=frozen, user=agent))
 
     counts = (ChangeRequest.objects.count(), ChangeTemplate.objects.count())
+    from steward.changes.models import Problem
+
+    assert Problem.objects.count() == len(demo.PROBLEMS)
+    known = Problem.objects.get(state="known_error")
+    assert known.known_error_article_id and known.incident_links.count() > 0
     demo.load(rng=random.Random(4), log=lambda m: None)
     assert (ChangeRequest.objects.count(), ChangeTemplate.objects.count()) == counts
+
+
+def _incidents():
+    """A few incidents with the demo's titles (the service-desk demo is slow to load)."""
+    from steward.org.models import Organisation, Person
+    from steward.servicedesk.models import Ticket
+
+    requester = Person.objects.filter(user__isnull=False).order_by("pk").first()
+    org = Organisation.objects.filter(kind="internal").first()
+    for n, title in enumerate(
+        ["Docking station gives no video"] * 3 + ["Softphone calls drop after a minute"] * 2
+    ):
+        Ticket.objects.create(
+            title=title, reference=f"INC-9{n:05d}", requester=requester, organisation=org
+        )
 
 
 def test_demo_runs_after_the_cmdb():
