@@ -30,13 +30,10 @@ approval given (scheduled → assessment, to re-plan): the new plan is authorise
 from __future__ import annotations
 
 import datetime
-import hashlib
-import math
-import secrets
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -48,23 +45,21 @@ from steward.changes.impact import ReachCache
 from steward.changes.models import (
     TRANSITIONS,
     ApprovalState,
-    CalendarFeedToken,
     ChangeRequest,
     ChangeRequestCI,
     ChangeState,
     ChangeType,
     ChangeWindow,
     Outcome,
-    RiskLevel,
 )
+from steward.changes.routes import CAB_TEAM_NAME, approval_route, cab_team_id
+from steward.changes.tokens import feed_token_revoke, feed_token_rotate, feed_token_user
 from steward.cmdb import selectors as cmdb
 from steward.core import events, permissions, services
 from steward.org import selectors as org_selectors
 
 S = ChangeState
 CONTENT_TYPE = "changes.changerequest"
-CAB_TEAM_NAME = "Change Advisory Board"
-"""The team whose members form the CAB, unless a route is given another (``cab_team_id``)."""
 EDITABLE = (S.DRAFT, S.ASSESSMENT)
 """States in which the plan (window, items, plans, type) may still change."""
 FIELDS = (
@@ -83,7 +78,15 @@ FIELDS = (
 LATE_FIELDS = ("title", "description", "owner", "assignment_team", "review_notes", "test_plan")
 """What may still change after assessment (the approved plan stays as approved)."""
 MAX_CIS = 200
-Team: Any = ChangeRequest._meta.get_field("assignment_team").related_model
+__all__ = [
+    "CAB_TEAM_NAME",
+    "approval_route",
+    "cab_team_id",
+    "feed_token_revoke",
+    "feed_token_rotate",
+    "feed_token_user",
+]
+"""Re-exported: approval routes live in ``routes``, feed tokens in ``tokens``."""
 
 
 def _publish(name: str, change: ChangeRequest) -> None:
@@ -232,73 +235,6 @@ def change_conflicts(*, change: ChangeRequest, actor: Any) -> list[conflict_rule
     return conflict_rules.conflicts_for(
         change, visible=selectors.change_list(user=actor), cache=ReachCache(actor)
     )
-
-
-# Approval routes
-
-
-def _it_managers(exclude: Any) -> list[Any]:
-    from steward.core.models import User
-
-    return list(
-        User.objects.filter(is_active=True, groups__name=permissions.Role.IT_MANAGER)
-        .exclude(pk=exclude.pk)
-        .order_by("pk")
-        .distinct()
-    )
-
-
-def cab_team_id(requested: int | None = None) -> int | None:
-    if requested is not None:
-        return requested
-    team = Team.objects.filter(name=CAB_TEAM_NAME).order_by("pk").first()
-    return team.pk if team is not None else None
-
-
-def approval_route(
-    change: ChangeRequest, *, requester: Any, cab: int | None
-) -> list[approvals.StageSpec]:
-    """The stages a change needs, by type and risk level:
-
-    - standard: none (pre-approved by its template);
-    - emergency: one fast stage, any one member of the CAB (the emergency CAB), or an IT
-      manager when there is no CAB;
-    - normal, low risk: the change manager (an IT manager);
-    - normal, medium risk: the change manager, then the CAB, two of its members (N of M);
-    - normal, high risk: the change manager, then the CAB with a majority of its members.
-
-    Delegation, reminders and reply by e-mail are the engine's. Raises ValidationError when
-    nobody can decide a stage."""
-    if change.change_type == ChangeType.STANDARD:
-        return []
-    members = (
-        len([u for u in org_selectors.team_member_users(cab) if u.pk != requester.pk]) if cab else 0
-    )
-    if change.change_type == ChangeType.EMERGENCY:
-        if members:
-            return [
-                approvals.StageSpec(kind="group", team_id=cab, required=1, name=_("Emergency CAB"))
-            ]
-        return [_manager_stage(requester, _("Change manager (emergency)"))]
-    stages = [_manager_stage(requester, _("Change manager"))]
-    level = change.risk_level or RiskLevel.MEDIUM
-    if level == RiskLevel.LOW:
-        return stages
-    if not members:
-        raise ValidationError(
-            _("A %(level)s-risk change needs the CAB: create the team “%(name)s” with members.")
-            % {"level": change.get_risk_level_display().lower(), "name": CAB_TEAM_NAME}
-        )
-    required = min(2, members) if level == RiskLevel.MEDIUM else math.floor(members / 2) + 1
-    stages.append(approvals.StageSpec(kind="group", team_id=cab, required=required, name=_("CAB")))
-    return stages
-
-
-def _manager_stage(requester: Any, name: str) -> approvals.StageSpec:
-    managers = _it_managers(requester)
-    if not managers:
-        raise ValidationError(_("No active IT manager can approve changes."))
-    return approvals.StageSpec(kind="person", user=managers[0], name=name)
 
 
 # Moves
@@ -529,44 +465,3 @@ def window_update(*, window: ChangeWindow, data: Mapping[str, Any], actor: Any) 
     if ci_ids is not None:
         window.configuration_items.set(ci_ids)
     return window
-
-
-# Calendar feed tokens
-
-
-def _digest(secret: str) -> str:
-    return hashlib.sha256(secret.encode()).hexdigest()
-
-
-@transaction.atomic
-def feed_token_rotate(*, user: Any) -> str:
-    """A new feed secret for ``user`` (the old one stops working); returned once to show,
-    only its digest is kept. Raises PermissionDenied for someone who may see no change."""
-    if not permissions.can(user, "view", ChangeRequest):
-        raise PermissionDenied(_("You have no change calendar."))
-    secret = "cal_" + secrets.token_urlsafe(32)
-    CalendarFeedToken.objects.filter(user=user).delete()
-    CalendarFeedToken.objects.create(user=user, prefix=secret[:12], token_hash=_digest(secret))
-    return secret
-
-
-@transaction.atomic
-def feed_token_revoke(*, user: Any) -> None:
-    for token in CalendarFeedToken.objects.filter(user=user):
-        token.delete()
-
-
-def feed_token_user(secret: str) -> Any:
-    """The active user whose feed secret this is, or None. Marks the token used (at most
-    once an hour, so polling calendar apps do not write on every read)."""
-    if not secret or len(secret) > 200 or not secret.isascii():
-        return None
-    token = (
-        CalendarFeedToken.objects.select_related("user").filter(token_hash=_digest(secret)).first()
-    )
-    if token is None or not token.user.is_active:
-        return None
-    now = timezone.now()
-    if token.last_used_at is None or now - token.last_used_at > datetime.timedelta(hours=1):
-        CalendarFeedToken._base_manager.filter(pk=token.pk).update(last_used_at=now)
-    return token.user
