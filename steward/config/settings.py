@@ -266,6 +266,7 @@ SPECTACULAR_SETTINGS = {
         "InstallSourceEnum": "steward.assets.models.InstallSource",
         "PurchaseSourceEnum": "steward.assets.models.PurchaseSource",
         "ChangeStateEnum": "steward.changes.models.ChangeState",
+        "ProblemStateEnum": "steward.changes.models.ProblemState",
         "ApprovalDecisionEnum": "steward.approvals.models.Decision",
         "ItemFieldTypeEnum": "steward.catalogue.models.FieldType",
         "FieldTypeEnum": "steward.core.models.features.FieldType",
