@@ -204,12 +204,13 @@ class ProblemTaskSerializer(serializers.Serializer):  # type: ignore[type-arg]
 
 
 class IncidentIdsField(serializers.ListField):
-    """Ids of the linked incidents (service-desk tickets), read from the problem's links."""
+    """Ids of the linked incidents (service-desk tickets), read from the problem's links.
+    No maximum in the schema: a problem gathers any number of incidents over time (the
+    service refuses more than 200 in one request)."""
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(
             child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
-            max_length=200,
             required=False,
             **kwargs,
         )

@@ -171,6 +171,7 @@ def test_api_create_link_similar_transition_and_tasks(world, api, incident):
         (f"/api/changes/problems/{pk}/tasks/", {"title": ""}),
         ("/api/changes/problems/", {"title": "x", "incidents": ["a"]}),
         ("/api/changes/problems/", {"title": "x", "priority": 9}),
+        ("/api/changes/problems/", {"title": "x", "incidents": list(range(1, 300))}),
     ):
         assert client.post(url, body, format="json").status_code == 400, (url, body)
     assert (
