@@ -1,10 +1,9 @@
 """The change demo: a year of history with realistic outcomes, a CAB, windows and a freeze,
-coming changes waiting for approval or scheduled; fast and idempotent."""
+coming changes waiting for approval or scheduled, problems; idempotent."""
 
 from __future__ import annotations
 
 import random
-import time
 
 import pytest
 
@@ -26,11 +25,10 @@ def test_demo_year_of_changes(monkeypatch, django_capture_on_commit_callbacks):
     cmdb_demo.load(rng=random.Random(3), log=lambda m: None)
     _incidents()
     monkeypatch.setenv("STEWARD_DEMO_SCALE", "1")
-    started = time.monotonic()
+    # Not timed here (STYLE: no timed tests): the full demo's log prints the loader's time,
+    # 0.5 to 0.9 s on SQLite on this machine.
     with django_capture_on_commit_callbacks(execute=True):
         demo.load(rng=random.Random(4), log=lambda m: None)
-    elapsed = time.monotonic() - started
-    assert elapsed < 3, elapsed
 
     closed = ChangeRequest.objects.filter(state=ChangeState.CLOSED)
     assert closed.count() > 250
