@@ -329,3 +329,39 @@ def test_replanning_a_scheduled_change_needs_a_new_approval(world, make_change, 
     assert change.approval_state == ApprovalState.NONE
     with pytest.raises(ValidationError):
         services.change_transition(change=change, actor=world["agent"], state=S.SCHEDULED)
+
+
+def test_a_delegate_fills_a_cab_seat_through_the_change(
+    world, estate, django_capture_on_commit_callbacks
+):
+    """Delegation is the engine's: the delegate of a CAB member decides the CAB stage on the
+    change (recorded on behalf of the member), and one person still casts one vote."""
+    import datetime
+
+    from steward.approvals.models import ApprovalDecision
+    from steward.approvals.services import delegation_create
+
+    change = _to_authorisation(world, estate, django_capture_on_commit_callbacks)
+    approval = ApprovalRequest.objects.get(pk=change.approval_request_id)
+    manager_stage, cab_stage = approval.stages.order_by("position")
+    with _commit(django_capture_on_commit_callbacks):
+        services.change_decide(
+            change=change, actor=manager_stage.approvers.get(), decision="approve"
+        )
+    member = world["cab_members"][0]
+    delegate = world["users"]["asset_manager"]
+    today = datetime.date.today()
+    delegation_create(from_user=member, to_user=delegate, start=today, end=None, actor=member)
+    with _commit(django_capture_on_commit_callbacks):
+        services.change_decide(change=change, actor=delegate, decision="approve")
+    vote = ApprovalDecision.objects.get(stage=cab_stage, approver=delegate)
+    assert vote.on_behalf_of == member
+    with pytest.raises(PermissionDenied):
+        services.change_decide(change=change, actor=delegate, decision="approve")
+    remaining = [u for u in world["cab_members"] if u != member]
+    needed = cab_stage.required - 1
+    for approver in remaining[:needed]:
+        with _commit(django_capture_on_commit_callbacks):
+            services.change_decide(change=change, actor=approver, decision="approve")
+    change.refresh_from_db()
+    assert change.state == S.SCHEDULED
