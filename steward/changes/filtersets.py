@@ -6,12 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
-from django import forms
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
-from django_filters.fields import ModelChoiceField
 from django_filters.filterset import FILTER_FOR_DBFIELD_DEFAULTS
 
 from steward.changes.models import (
@@ -27,28 +24,9 @@ from steward.changes.models import (
     RiskLevel,
     WindowKind,
 )
-from steward.core.filtersets import RestrictedFilterSet
-from steward.core.validation import MAX_ID, is_id
+from steward.core.filtersets import IdFilter, IdModelChoiceFilter, RestrictedFilterSet
 
 Team: Any = ChangeRequest._meta.get_field("assignment_team").related_model
-
-
-class IdModelChoiceField(ModelChoiceField):  # type: ignore[misc]
-    def to_python(self, value: Any) -> Any:
-        if value not in self.empty_values and not is_id(value):
-            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
-        return super().to_python(value)
-
-
-class IdModelChoiceFilter(django_filters.ModelChoiceFilter):  # type: ignore[misc]
-    field_class = IdModelChoiceField
-
-
-class IdFilter(django_filters.NumberFilter):  # type: ignore[misc]
-    field_class = forms.IntegerField
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, min_value=1, max_value=MAX_ID, **kwargs)
 
 
 class ChangesFilterSet(RestrictedFilterSet):
