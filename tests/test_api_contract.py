@@ -36,6 +36,23 @@ def test_unknown_api_addresses_answer_the_json_error_format(api, org_world, path
     assert response.json() == {"type": "not_found", "detail": "Not found.", "errors": {}}
 
 
+def test_a_body_django_refuses_answers_the_json_error_format(api, org_world):
+    """More form fields than Django reads (DATA_UPLOAD_MAX_NUMBER_FIELDS) is refused before
+    any view; API clients still get the API's error body, people the error page."""
+    fields = {f"f{n}": "x" for n in range(1100)}
+    response = api(org_world["users"]["admin"]).post("/api/org/teams/", fields, format="multipart")
+    assert response.status_code == 400
+    assert response.json()["type"] == "bad_request"
+    assert "too many fields" in response.json()["detail"]
+
+
+def test_a_page_django_refuses_answers_html(client, org_world):
+    client.login(username="admin", password=PASSWORD)
+    response = client.post("/org/teams/add/", {f"f{n}": "x" for n in range(1100)})
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("text/html")
+
+
 def test_unknown_page_addresses_stay_html(client, org_world):
     client.login(username="agent", password=PASSWORD)
     response = client.get("/no-such-page/")

@@ -92,4 +92,5 @@ urlpatterns = [
 ]
 
 handler403 = pages.forbidden
+handler400 = pages.bad_request
 handler404 = pages.not_found

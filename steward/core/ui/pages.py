@@ -211,6 +211,24 @@ def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpR
     )
 
 
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """A request Django refuses before any view (too many form fields, a body over the size
+    limit, a forged host): API clients get the API's error body, people the error page."""
+    from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+
+    if isinstance(exception, TooManyFieldsSent | TooManyFilesSent):
+        detail = _("The request has too many fields or files.")
+    elif isinstance(exception, RequestDataTooBig):
+        detail = _("The request body is larger than the limit.")
+    else:
+        detail = _("The request could not be read.")
+    if request.path.startswith("/api/"):
+        return JsonResponse({"type": "bad_request", "detail": detail, "errors": {}}, status=400)
+    return render(
+        request, "core/error.html", {"title": _("Bad request"), "message": detail}, status=400
+    )
+
+
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     """API clients get the API's error body (JSON) even for URLs no route matches."""
     if request.path.startswith("/api/"):
