@@ -1,7 +1,3 @@
-import django_filters
-from django.db.models import Q
-from django.utils.translation import gettext_lazy as _
-
 from steward.catalogue.models import (
     CatalogueCategory,
     CatalogueItem,
@@ -10,18 +6,7 @@ from steward.catalogue.models import (
     ItemField,
     RequestedItem,
 )
-from steward.core.filtersets import RestrictedFilterSet
-
-
-class SearchFilterSet(RestrictedFilterSet):
-    q = django_filters.CharFilter(method="search", label=_("Search"))
-    search_fields: tuple[str, ...] = ("name",)
-
-    def search(self, queryset, name, value):  # type: ignore[no-untyped-def]
-        condition = Q()
-        for field in self.search_fields:
-            condition |= Q(**{f"{field}__icontains": value})
-        return queryset.filter(condition)
+from steward.core.filtersets import SearchFilterSet
 
 
 class CatalogueCategoryFilterSet(SearchFilterSet):

@@ -6,10 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
-from django.db import models
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
-from django_filters.filterset import FILTER_FOR_DBFIELD_DEFAULTS
 
 from steward.changes.models import (
     ChangeRequest,
@@ -24,27 +22,16 @@ from steward.changes.models import (
     RiskLevel,
     WindowKind,
 )
-from steward.core.filtersets import IdFilter, IdModelChoiceFilter, RestrictedFilterSet
+from steward.core.filtersets import (
+    IdFilter,
+    IdModelChoiceFilter,
+    SearchFilterSet,
+)
 
 Team: Any = ChangeRequest._meta.get_field("assignment_team").related_model
 
 
-class ChangesFilterSet(RestrictedFilterSet):
-    FILTER_DEFAULTS = {
-        **FILTER_FOR_DBFIELD_DEFAULTS,
-        models.ForeignKey: {
-            **FILTER_FOR_DBFIELD_DEFAULTS[models.ForeignKey],
-            "filter_class": IdModelChoiceFilter,
-        },
-    }
-    q = django_filters.CharFilter(method="search", label=_("Search"), max_length=200)
-    search_fields: tuple[str, ...] = ("name",)
-
-    def search(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
-        condition = Q()
-        for field in self.search_fields:
-            condition |= Q(**{f"{field}__icontains": value})
-        return queryset.filter(condition)
+ChangesFilterSet = SearchFilterSet
 
 
 class ChangeRequestFilterSet(ChangesFilterSet):

@@ -6,10 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
-from django.db import models
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
-from django_filters.filterset import FILTER_FOR_DBFIELD_DEFAULTS
 
 from steward.cmdb.models import (
     AttributeDefinition,
@@ -23,28 +21,13 @@ from steward.cmdb.models import (
 from steward.core.filtersets import (
     IdFilter,
     IdModelChoiceFilter,
-    RestrictedFilterSet,
+    SearchFilterSet,
 )
 
 Team = ConfigurationItem._meta.get_field("owner_team").related_model
 
 
-class CmdbFilterSet(RestrictedFilterSet):
-    FILTER_DEFAULTS = {
-        **FILTER_FOR_DBFIELD_DEFAULTS,
-        models.ForeignKey: {
-            **FILTER_FOR_DBFIELD_DEFAULTS[models.ForeignKey],
-            "filter_class": IdModelChoiceFilter,
-        },
-    }
-    q = django_filters.CharFilter(method="search", label=_("Search"), max_length=200)
-    search_fields: tuple[str, ...] = ("name",)
-
-    def search(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
-        condition = Q()
-        for field in self.search_fields:
-            condition |= Q(**{f"{field}__icontains": value})
-        return queryset.filter(condition)
+CmdbFilterSet = SearchFilterSet
 
 
 class ConfigurationItemFilterSet(CmdbFilterSet):

@@ -3,12 +3,15 @@ from typing import Any
 import django_filters
 from django import forms
 from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db import models
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import (
     ModelChoiceField,
     ModelChoiceIterator,
     ModelMultipleChoiceField,
 )
+from django_filters.filterset import FILTER_FOR_DBFIELD_DEFAULTS
 
 from steward.core.context import Origin
 from steward.core.models import AuditEntry
@@ -111,6 +114,27 @@ class RestrictedFilterSet(django_filters.FilterSet):
         form_class = super().get_form_class()
         form_class.default_renderer = FILTER_RENDERER
         return form_class
+
+
+class SearchFilterSet(RestrictedFilterSet):
+    """A domain list's filters: foreign keys filtered by id (malformed or 64-bit-overflowing
+    ids answer 400), and ``q`` matching any of ``search_fields`` (case-insensitive)."""
+
+    FILTER_DEFAULTS = {
+        **FILTER_FOR_DBFIELD_DEFAULTS,
+        models.ForeignKey: {
+            **FILTER_FOR_DBFIELD_DEFAULTS[models.ForeignKey],
+            "filter_class": IdModelChoiceFilter,
+        },
+    }
+    q = django_filters.CharFilter(method="search", label=_("Search"), max_length=200)
+    search_fields: tuple[str, ...] = ("name",)
+
+    def search(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
+        condition = Q()
+        for field in self.search_fields:
+            condition |= Q(**{f"{field}__icontains": value})
+        return queryset.filter(condition)
 
 
 class AuditEntryFilterSet(RestrictedFilterSet):
