@@ -107,3 +107,36 @@ def assets_by_serial(serial: str) -> list[Asset]:
     if not serial:
         return []
     return list(Asset.objects.filter(serial=serial).order_by("pk")[:5])
+
+
+def cost_items(*, since: datetime.date, until: datetime.date) -> list[dict[str, Any]]:
+    """What assets cost between ``since`` and ``until`` (inclusive), for the budget's
+    roll-up (as the system: budgets are narrowed by the strategy app). One dict per asset
+    purchase (at its purchase date), licence (at its start) and contract (at its start)
+    with a cost: ``source``, ``source_id``, ``date``, ``amount``, ``description`` and the
+    ``department_id`` of whoever holds it (the asset's person, the licence owner's), if any.
+    """
+    from steward.assets.models import Licence
+
+    assets = (
+        Asset.objects.filter(purchase_cost__isnull=False, purchase_date__range=(since, until))
+        .order_by()
+        .values_list(
+            "pk", "purchase_date", "purchase_cost", "asset_tag", "assigned_person__department_id"
+        )
+    )
+    licences = (
+        Licence.objects.filter(cost__isnull=False, start_date__range=(since, until))
+        .order_by()
+        .values_list("pk", "start_date", "cost", "name", "owner__person__department_id")
+    )
+    contracts = (
+        Contract.objects.filter(cost__isnull=False, start_date__range=(since, until))
+        .order_by()
+        .values_list("pk", "start_date", "cost", "name")
+    )
+    keys = ("source_id", "date", "amount", "description", "department_id")
+    items = [dict(zip(keys, row, strict=True), source="asset") for row in assets.iterator(5000)]
+    items += [dict(zip(keys, row, strict=True), source="licence") for row in licences]
+    items += [dict(zip(keys, (*row, None), strict=True), source="contract") for row in contracts]
+    return items

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "steward.assets",
     "steward.cmdb",
     "steward.changes",
+    "steward.strategy",
     "steward.portal",
 ]
 
@@ -270,6 +271,8 @@ SPECTACULAR_SETTINGS = {
         "ApprovalDecisionEnum": "steward.approvals.models.Decision",
         "ItemFieldTypeEnum": "steward.catalogue.models.FieldType",
         "FieldTypeEnum": "steward.core.models.features.FieldType",
+        "BudgetCategoryEnum": "steward.strategy.models.Category",
+        "CostSourceEnum": "steward.strategy.models.Source",
     },
 }
 

@@ -28,6 +28,7 @@ api = [
     path("cmdb/", include("steward.cmdb.api.urls")),
     path("cmdb/", include("steward.cmdb.discovery.api")),
     path("changes/", include("steward.changes.api.urls")),
+    path("strategy/", include("steward.strategy.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]
@@ -87,6 +88,7 @@ urlpatterns = [
     path("cmdb/", include("steward.cmdb.urls")),
     path("inventory/", include("steward.cmdb.discovery.endpoint")),
     path("changes/", include("steward.changes.urls")),
+    path("strategy/", include("steward.strategy.urls")),
     path("portal/", include("steward.portal.urls")),
     path("", include("steward.portal.public_urls")),
 ]

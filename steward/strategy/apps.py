@@ -1,0 +1,112 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+class StrategyConfig(AppConfig):
+    name = "steward.strategy"
+    label = "strategy"
+    verbose_name = _("Strategy")
+
+    def ready(self) -> None:
+        from steward.core import registry
+        from steward.strategy import demo, sync  # noqa: F401 (job handler)
+
+        _register_policies()
+        _register_menu_and_search()
+        registry.register_demo("strategy", demo.load, order=59)
+        post_migrate.connect(_ensure_schedule, sender=self, dispatch_uid="strategy_cost_sync")
+
+
+def _register_policies() -> None:
+    """Who may see and change budgets.
+
+    IT managers (and administrators) run the budget: they keep fiscal years, cost centres,
+    budget lines and manual costs. Asset managers read every budget (they buy what it pays
+    for). Any other internal login (agents, employees) reads only the cost centres whose
+    owner they are, with their budget lines and costs. Customer contacts see nothing: no
+    tenant field, these rows belong to the IT organisation. Costs rolled up from assets are
+    changed in assets, never here."""
+    from steward.core import permissions
+    from steward.core.permissions import INTERNAL, MANAGERS, Policy
+    from steward.strategy.models import BudgetLine, CostCentre, CostRecord, FiscalYear
+
+    permissions.register(
+        FiscalYear, Policy(view=INTERNAL, add=MANAGERS, change=MANAGERS, delete=MANAGERS)
+    )
+    permissions.register(
+        CostCentre,
+        Policy(view=INTERNAL, add=MANAGERS, change=MANAGERS, delete=MANAGERS, scope=_held("")),
+    )
+    permissions.register(
+        BudgetLine,
+        Policy(
+            view=INTERNAL,
+            add=MANAGERS,
+            change=MANAGERS,
+            delete=MANAGERS,
+            scope=_held("cost_centre__"),
+        ),
+    )
+    permissions.register(
+        CostRecord,
+        Policy(
+            view=INTERNAL,
+            add=MANAGERS,
+            change=MANAGERS,
+            delete=MANAGERS,
+            scope=_manual_only(_held("cost_centre__")),
+        ),
+    )
+
+
+def _held(prefix):  # type: ignore[no-untyped-def]
+    """Budget readers see everything; others the cost centres they own."""
+
+    def scope(user, qs, action, roles):  # type: ignore[no-untyped-def]
+        from steward.core.permissions import MANAGERS, Role
+
+        if roles & (MANAGERS | {Role.ASSET_MANAGER}):
+            return qs
+        return qs.filter(**{f"{prefix}owner__user": user})
+
+    return scope
+
+
+def _manual_only(inner):  # type: ignore[no-untyped-def]
+    def scope(user, qs, action, roles):  # type: ignore[no-untyped-def]
+        from steward.strategy.models import Source
+
+        qs = inner(user, qs, action, roles)
+        return qs if action == "view" else qs.filter(source=Source.MANUAL)
+
+    return scope
+
+
+def _register_menu_and_search() -> None:
+    from steward.core import registry
+    from steward.strategy.models import BudgetLine, CostCentre, CostRecord, FiscalYear
+
+    section = _("Strategy")
+    for label, url_name, model in (
+        (_("Budget"), "strategy:budget", BudgetLine),
+        (_("Budget lines"), "strategy:budgetline_list", BudgetLine),
+        (_("Costs"), "strategy:costrecord_list", CostRecord),
+        (_("Cost centres"), "strategy:costcentre_list", CostCentre),
+        (_("Fiscal years"), "strategy:fiscalyear_list", FiscalYear),
+    ):
+        registry.register_menu(section, label, url_name, model=model, section_order=70)
+    registry.register_search(
+        CostCentre, fields=("code", "name"), url_name="strategy:costcentre_detail"
+    )
+
+
+def _ensure_schedule(sender, **kwargs):  # type: ignore[no-untyped-def]
+    import datetime
+
+    from steward.core.jobs import schedule_ensure
+    from steward.strategy.sync import HANDLER
+
+    schedule_ensure(
+        name="Cost roll-up from assets", handler=HANDLER, interval=datetime.timedelta(hours=6)
+    )

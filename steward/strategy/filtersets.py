@@ -1,0 +1,44 @@
+"""Filters shared by the list pages and the API."""
+
+from __future__ import annotations
+
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from steward.core.filtersets import SearchFilterSet
+from steward.strategy.models import BudgetLine, Category, CostCentre, CostRecord, FiscalYear, Source
+
+
+class FiscalYearFilterSet(SearchFilterSet):
+    class Meta:
+        model = FiscalYear
+        fields = ["q"]
+
+
+class CostCentreFilterSet(SearchFilterSet):
+    search_fields = ("code", "name")
+
+    class Meta:
+        model = CostCentre
+        fields = ["q", "is_active", "is_default"]
+
+
+class BudgetLineFilterSet(SearchFilterSet):
+    search_fields = ("cost_centre__code", "cost_centre__name", "notes")
+    category = django_filters.MultipleChoiceFilter(choices=Category.choices)
+
+    class Meta:
+        model = BudgetLine
+        fields = ["q", "fiscal_year", "cost_centre", "category"]
+
+
+class CostRecordFilterSet(SearchFilterSet):
+    search_fields = ("description",)
+    category = django_filters.MultipleChoiceFilter(choices=Category.choices)
+    source = django_filters.MultipleChoiceFilter(choices=Source.choices)
+    since = django_filters.DateFilter(field_name="date", lookup_expr="gte", label=_("Since"))
+    until = django_filters.DateFilter(field_name="date", lookup_expr="lte", label=_("Until"))
+
+    class Meta:
+        model = CostRecord
+        fields = ["q", "fiscal_year", "cost_centre", "category", "source", "since", "until"]

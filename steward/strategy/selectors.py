@@ -1,0 +1,70 @@
+"""Reads of budgets and costs, always through ``permissions.restrict``."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from steward.core import permissions
+from steward.core.validation import is_id
+from steward.strategy import rollup
+from steward.strategy.models import BudgetLine, CostCentre, CostRecord, FiscalYear
+
+
+def fiscal_year_list(*, user: Any) -> QuerySet[FiscalYear]:
+    return permissions.restrict(FiscalYear.objects.all(), user)
+
+
+def fiscal_year_get(*, user: Any, pk: Any) -> FiscalYear | None:
+    if not is_id(pk):
+        return None
+    return fiscal_year_list(user=user).filter(pk=pk).first()
+
+
+def fiscal_year_current(*, user: Any, on: datetime.date | None = None) -> FiscalYear | None:
+    """The year covering ``on`` (today), else the latest one started, else the first."""
+    on = on or timezone.localdate()
+    years = fiscal_year_list(user=user)
+    return (
+        years.filter(start__lte=on, end__gte=on).first()
+        or years.filter(start__lte=on).order_by("-start").first()
+        or years.order_by("start").first()
+    )
+
+
+def cost_centre_list(*, user: Any) -> QuerySet[CostCentre]:
+    return permissions.restrict(CostCentre.objects.select_related("owner", "department"), user)
+
+
+def budget_line_list(*, user: Any) -> QuerySet[BudgetLine]:
+    return permissions.restrict(
+        BudgetLine.objects.select_related("fiscal_year", "cost_centre"), user
+    )
+
+
+def cost_record_list(*, user: Any) -> QuerySet[CostRecord]:
+    return permissions.restrict(
+        CostRecord.objects.select_related("fiscal_year", "cost_centre"), user
+    )
+
+
+def budget_rollup(
+    *,
+    user: Any,
+    fiscal_year: FiscalYear,
+    as_of: datetime.date | None = None,
+    cost_centre_id: int | None = None,
+) -> rollup.Rollup:
+    """Planned vs actual vs forecast of ``fiscal_year`` over the cost centres ``user`` may
+    see (or one of them), as of ``as_of`` (today). See ``rollup`` for the forecast."""
+    everything = CostCentre.objects.all()
+    visible = permissions.restrict(everything, user)
+    centres: QuerySet[CostCentre] | None = None if visible is everything else visible
+    if cost_centre_id is not None:
+        centres = (centres if centres is not None else everything).filter(pk=cost_centre_id)
+    return rollup.rollup(
+        fiscal_year=fiscal_year, as_of=as_of or timezone.localdate(), centres=centres
+    )

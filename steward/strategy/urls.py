@@ -1,0 +1,39 @@
+from django.urls import URLPattern, path
+
+from steward.core.ui.routes import crud
+from steward.strategy import forms, views
+
+app_name = "strategy"
+
+urlpatterns: list[URLPattern] = [
+    path("budget/", views.budget, name="budget"),
+    path("budget/sync/", views.cost_sync, name="cost_sync"),
+    *crud(
+        "fiscal-years",
+        "fiscalyear",
+        list_view=views.FiscalYearList,
+        detail_view=views.FiscalYearDetail,
+        form_class=forms.FiscalYearForm,
+    ),
+    *crud(
+        "cost-centres",
+        "costcentre",
+        list_view=views.CostCentreList,
+        detail_view=views.CostCentreDetail,
+        form_class=forms.CostCentreForm,
+    ),
+    *crud(
+        "budget-lines",
+        "budgetline",
+        list_view=views.BudgetLineList,
+        detail_view=views.BudgetLineDetail,
+        form_class=forms.BudgetLineForm,
+    ),
+    *crud(
+        "costs",
+        "costrecord",
+        list_view=views.CostRecordList,
+        detail_view=views.CostRecordDetail,
+        form_class=forms.CostRecordForm,
+    ),
+]
