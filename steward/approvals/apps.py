@@ -58,6 +58,9 @@ class ApprovalsConfig(AppConfig):
         event_register(services.EVENT_APPROVAL_NEEDED, _("Approval needed from you"))
         event_register(services.EVENT_REMINDER, _("Reminder of an approval waiting for you"))
         event_register(services.EVENT_DECIDED, _("Your approval request was decided"))
+        event_register(
+            services.EVENT_ESCALATED, _("An approval timed out and escalated (to you, or yours)")
+        )
         from steward.approvals import demo
 
         registry.register_demo("approvals", demo.load, order=40)
@@ -86,8 +89,15 @@ class ApprovalsConfig(AppConfig):
 def _ensure_schedule(sender, **kwargs):  # type: ignore[no-untyped-def]
     import datetime
 
-    from steward.approvals.reminders import DEFAULT_HOURS, HANDLER
+    from steward.approvals.reminders import DEFAULT_HOURS, ESCALATE_HANDLER, HANDLER
     from steward.core.jobs import schedule_ensure
+
+    schedule_ensure(
+        name="Approval escalations",
+        handler=ESCALATE_HANDLER,
+        interval=datetime.timedelta(minutes=15),
+        arguments={},
+    )
 
     schedule_ensure(
         name="Approval reminders",

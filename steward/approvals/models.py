@@ -91,7 +91,11 @@ class ApprovalRequest(AuditedModel):
 
 class ApprovalStage(AuditedModel):
     """One step of a request. Approvers are resolved when the request is created (a snapshot:
-    a later change of manager or team does not move a running request)."""
+    a later change of manager or team does not move a running request).
+
+    A stage with a ``timeout`` escalates when it is still pending that long after it opened
+    (``escalate_at``): ``escalate_to`` joins its approvers and decides it alone, whatever N of
+    M the stage asked for; the others may still decide until then."""
 
     request = models.ForeignKey(
         ApprovalRequest, on_delete=models.CASCADE, related_name="stages", verbose_name=_("request")
@@ -114,6 +118,22 @@ class ApprovalStage(AuditedModel):
     opened_at = models.DateTimeField(_("opened"), null=True, blank=True)
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     reminded_at = models.DateTimeField(_("last reminder"), null=True, blank=True)
+    timeout = models.DurationField(
+        _("escalate after"),
+        null=True,
+        blank=True,
+        help_text=_("How long the stage may stay pending before it escalates."),
+    )
+    escalate_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("escalates to"),
+    )
+    escalate_at = models.DateTimeField(_("escalates at"), null=True, blank=True, db_index=True)
+    escalated_at = models.DateTimeField(_("escalated"), null=True, blank=True)
 
     audit_exclude = ("updated_at", "reminded_at")
 
@@ -124,6 +144,10 @@ class ApprovalStage(AuditedModel):
         constraints = [
             models.UniqueConstraint(fields=["request", "position"], name="approval_stage_unique"),
             models.CheckConstraint(condition=Q(required__gte=1), name="approval_stage_required"),
+            models.CheckConstraint(
+                condition=Q(timeout__isnull=True) | Q(escalate_to__isnull=False),
+                name="approval_stage_escalation",
+            ),
         ]
 
     def __str__(self) -> str:

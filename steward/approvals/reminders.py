@@ -1,4 +1,5 @@
-"""Reminders for stages left pending too long, run by a schedule (``approvals.remind``)."""
+"""Stages left pending too long: reminders (schedule ``approvals.remind``) and escalations of
+stages with a timeout (schedule ``approvals.escalate``)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from steward.approvals.models import ApprovalStage, RequestStatus, StageStatus
 from steward.core.jobs import job_handler
 
 HANDLER = "approvals.remind"
+ESCALATE_HANDLER = "approvals.escalate"
 DEFAULT_HOURS = 24
 
 
@@ -47,4 +49,35 @@ def remind_pending(*, hours: float = DEFAULT_HOURS, now: datetime.datetime | Non
 def remind_job(*, reporter: Any, user: Any = None, hours: float = DEFAULT_HOURS) -> dict[str, int]:
     count = remind_pending(hours=float(hours))
     reporter.log(f"reminded approvers of {count} stages")
+    return {"stages": count}
+
+
+def stages_to_escalate(*, now: datetime.datetime | None = None) -> Any:
+    """Pending stages past their ``escalate_at`` that have not escalated yet."""
+    return ApprovalStage.objects.filter(
+        status=StageStatus.PENDING,
+        request__status=RequestStatus.PENDING,
+        escalate_at__lte=now or timezone.now(),
+        escalated_at__isnull=True,
+    ).select_related("request__requester", "escalate_to")
+
+
+def escalate_overdue(*, now: datetime.datetime | None = None) -> int:
+    """Hand every timed-out stage to its escalation approver, who joins the approvers and may
+    decide it alone; they are told by a mail they can answer, the requester is told too.
+    Each stage escalates once (a stage already escalated is skipped on the next run)."""
+    from steward.approvals.services import escalate_stage
+
+    now = now or timezone.now()
+    count = 0
+    for stage in stages_to_escalate(now=now):
+        if escalate_stage(stage, now=now):
+            count += 1
+    return count
+
+
+@job_handler(ESCALATE_HANDLER)
+def escalate_job(*, reporter: Any, user: Any = None) -> dict[str, int]:
+    count = escalate_overdue()
+    reporter.log(f"escalated {count} stages")
     return {"stages": count}

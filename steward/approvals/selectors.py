@@ -92,6 +92,7 @@ def approval_request_get(*, user: Any, pk: Any) -> ApprovalRequest | None:
     return (
         approval_request_list(user=user)
         .prefetch_related(
+            Prefetch("stages", queryset=ApprovalStage.objects.select_related("escalate_to")),
             "stages__approvers",
             Prefetch(
                 "stages__decisions",

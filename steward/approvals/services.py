@@ -42,6 +42,7 @@ from steward.org import selectors as org_selectors
 EVENT_APPROVAL_NEEDED = "approvals.approval_needed"
 EVENT_REMINDER = "approvals.reminder"
 EVENT_DECIDED = "approvals.request_decided"
+EVENT_ESCALATED = "approvals.escalated"
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,10 @@ class StageSpec:
     required: int = 1
     """How many approvals close the stage (N of M for a group)."""
     name: str = ""
+    timeout: datetime.timedelta | None = None
+    """How long the stage may stay pending once open before it escalates to ``escalate_to``."""
+    escalate_to: Any = None
+    """Who decides the stage alone once it has timed out."""
 
 
 def _spec(value: StageSpec | Mapping[str, Any]) -> StageSpec:
@@ -95,6 +100,18 @@ def _approvers(spec: StageSpec, requester: Any) -> list[Any]:
     raise ValidationError({"stages": [_("Unknown kind of stage: %(k)s") % {"k": spec.kind}]})
 
 
+def _check_escalation(spec: StageSpec, requester: Any) -> None:
+    if spec.timeout is None:
+        return
+    if spec.timeout <= datetime.timedelta(0):
+        raise ValidationError({"stages": [_("A stage's timeout must be positive.")]})
+    target = spec.escalate_to
+    if target is None or not target.is_active:
+        raise ValidationError({"stages": [_("A stage with a timeout needs an active escalation.")]})
+    if target.pk == requester.pk:
+        raise ValidationError({"stages": [_("Nobody approves their own request.")]})
+
+
 def _payload(request: ApprovalRequest) -> dict[str, Any]:
     return {
         "request_id": request.pk,
@@ -126,6 +143,7 @@ def approval_request_create(
     for spec in specs:
         if spec.required < 1:
             raise ValidationError({"stages": [_("A stage needs at least one approval.")]})
+        _check_escalation(spec, requester)
     resolved = [_approvers(spec, requester) for spec in specs]
     request = ApprovalRequest(
         content_type=ContentType.objects.get_for_model(obj),
@@ -143,6 +161,8 @@ def approval_request_create(
             kind=spec.kind,
             team_id=spec.team_id,
             required=spec.required,
+            timeout=spec.timeout,
+            escalate_to=spec.escalate_to if spec.timeout else None,
         )
         stage.approvers.set(approvers)
     _open_next_stage(request)
@@ -157,7 +177,8 @@ def _open_next_stage(request: ApprovalRequest) -> ApprovalStage | None:
     if stage is None:
         return None
     stage.status, stage.opened_at = StageStatus.PENDING, timezone.now()
-    stage.save(update_fields=["status", "opened_at", "updated_at"])
+    stage.escalate_at = stage.opened_at + stage.timeout if stage.timeout else None
+    stage.save(update_fields=["status", "opened_at", "escalate_at", "updated_at"])
     notify_approvers(stage, event=EVENT_APPROVAL_NEEDED)
     return stage
 
@@ -194,6 +215,59 @@ def notify_approvers(stage: ApprovalStage, *, event: str) -> None:
         url=request_url(request),
         reply_to={pk: reply_address(stage, on) for pk, (_u, on) in recipients.items()},
     )
+
+
+@transaction.atomic
+def escalate_stage(stage: ApprovalStage, *, now: datetime.datetime | None = None) -> bool:
+    """Escalate a timed-out pending stage: its ``escalate_to`` becomes an approver who decides
+    it alone. False when the stage is no longer pending or has escalated already (another
+    worker got there first)."""
+    now = now or timezone.now()
+    stage = ApprovalStage.objects.select_for_update().select_related("request").get(pk=stage.pk)
+    request = stage.request
+    if (
+        stage.status != StageStatus.PENDING
+        or request.status != RequestStatus.PENDING
+        or stage.escalated_at is not None
+        or stage.escalate_to_id is None
+    ):
+        return False
+    stage.escalated_at = now
+    stage.save(update_fields=["escalated_at", "updated_at"])
+    target = stage.escalate_to
+    stage.approvers.add(target)
+    events.publish(EVENT_ESCALATED, **_payload(request), stage=stage.position)
+    from steward.approvals.mailreply import reply_address
+
+    waited = now - (stage.opened_at or now)
+    hours = int(waited.total_seconds() // 3600)
+    notify(
+        users=[target],
+        event=EVENT_ESCALATED,
+        title=_("Escalated to you: %(t)s") % {"t": request.title},
+        body=_(
+            'Stage %(n)s (%(s)s) of "%(t)s", asked by %(who)s, has waited %(h)s hours for a '
+            "decision and is escalated to you: your approval alone closes it.\n\n"
+            'Reply to this e-mail with "approve" or "reject" on the first line; anything you '
+            "write after it is kept as your comment."
+        )
+        % {
+            "n": stage.position,
+            "s": stage,
+            "t": request.title,
+            "who": request.requester,
+            "h": hours,
+        },
+        url=request_url(request),
+        reply_to={target.pk: reply_address(stage, target)},
+    )
+    notify(
+        users=[request.requester],
+        event=EVENT_ESCALATED,
+        title=_("%(t)s: escalated to %(who)s") % {"t": request.title, "who": target},
+        url=request_url(request),
+    )
+    return True
 
 
 def _finish(request: ApprovalRequest, status: str) -> None:
@@ -257,7 +331,9 @@ def approval_decide(
         stage.save(update_fields=["status", "decided_at", "updated_at"])
         _finish(request, RequestStatus.REJECTED)
         return request
-    if stage.decisions.filter(decision=Decision.APPROVE).count() >= stage.required:
+    escalated_decision = stage.escalated_at is not None and voter == stage.escalate_to_id
+    approvals = stage.decisions.filter(decision=Decision.APPROVE).count()
+    if escalated_decision or approvals >= stage.required:
         stage.status, stage.decided_at = StageStatus.APPROVED, timezone.now()
         stage.save(update_fields=["status", "decided_at", "updated_at"])
         if _open_next_stage(request) is None:

@@ -4,6 +4,7 @@ e-mail are the engine's)."""
 
 from __future__ import annotations
 
+import datetime
 import math
 from typing import Any
 
@@ -18,6 +19,11 @@ from steward.org import selectors as org_selectors
 CAB_TEAM_NAME = "Change Advisory Board"
 """The team whose members form the CAB, unless a route is given another (``cab_team_id``)."""
 Team: Any = ChangeRequest._meta.get_field("assignment_team").related_model
+
+TIMEOUT_NORMAL = datetime.timedelta(hours=48)
+"""A normal change's stage left pending this long escalates (two working days)."""
+TIMEOUT_EMERGENCY = datetime.timedelta(hours=4)
+"""An emergency change's stage left pending this long escalates."""
 
 
 def _it_managers(exclude: Any) -> list[Any]:
@@ -50,6 +56,11 @@ def approval_route(
     - normal, medium risk: the change manager, then the CAB, two of its members (N of M);
     - normal, high risk: the change manager, then the CAB with a majority of its members.
 
+    Timeouts escalate (the engine hands a stage still pending after its timeout to one
+    person who decides it alone): a CAB stage to the change manager, the change manager's
+    stage to the next IT manager, after ``TIMEOUT_NORMAL`` or, for an emergency,
+    ``TIMEOUT_EMERGENCY``. A stage with nobody else to escalate to has no timeout.
+
     Delegation, reminders and reply by e-mail are the engine's. Raises ValidationError when
     nobody can decide a stage."""
     if change.change_type == ChangeType.STANDARD:
@@ -57,13 +68,20 @@ def approval_route(
     members = (
         len([u for u in org_selectors.team_member_users(cab) if u.pk != requester.pk]) if cab else 0
     )
+    managers = _it_managers(requester)
     if change.change_type == ChangeType.EMERGENCY:
         if members:
             return [
-                approvals.StageSpec(kind="group", team_id=cab, required=1, name=_("Emergency CAB"))
+                approvals.StageSpec(
+                    kind="group",
+                    team_id=cab,
+                    required=1,
+                    name=_("Emergency CAB"),
+                    **_escalation(managers[:1], TIMEOUT_EMERGENCY),
+                )
             ]
-        return [_manager_stage(requester, _("Change manager (emergency)"))]
-    stages = [_manager_stage(requester, _("Change manager"))]
+        return [_manager_stage(managers, _("Change manager (emergency)"), TIMEOUT_EMERGENCY)]
+    stages = [_manager_stage(managers, _("Change manager"), TIMEOUT_NORMAL)]
     level = change.risk_level or RiskLevel.MEDIUM
     if level == RiskLevel.LOW:
         return stages
@@ -73,12 +91,29 @@ def approval_route(
             % {"level": change.get_risk_level_display().lower(), "name": CAB_TEAM_NAME}
         )
     required = min(2, members) if level == RiskLevel.MEDIUM else math.floor(members / 2) + 1
-    stages.append(approvals.StageSpec(kind="group", team_id=cab, required=required, name=_("CAB")))
+    stages.append(
+        approvals.StageSpec(
+            kind="group",
+            team_id=cab,
+            required=required,
+            name=_("CAB"),
+            **_escalation(managers[:1], TIMEOUT_NORMAL),
+        )
+    )
     return stages
 
 
-def _manager_stage(requester: Any, name: str) -> approvals.StageSpec:
-    managers = _it_managers(requester)
+def _escalation(candidates: list[Any], timeout: datetime.timedelta) -> dict[str, Any]:
+    if not candidates:
+        return {}
+    return {"timeout": timeout, "escalate_to": candidates[0]}
+
+
+def _manager_stage(
+    managers: list[Any], name: str, timeout: datetime.timedelta
+) -> approvals.StageSpec:
     if not managers:
         raise ValidationError(_("No active IT manager can approve changes."))
-    return approvals.StageSpec(kind="person", user=managers[0], name=name)
+    return approvals.StageSpec(
+        kind="person", user=managers[0], name=name, **_escalation(managers[1:], timeout)
+    )

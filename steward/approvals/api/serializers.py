@@ -32,6 +32,10 @@ class StageSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
             "status",
             "opened_at",
             "decided_at",
+            "timeout",
+            "escalate_to",
+            "escalate_at",
+            "escalated_at",
             "decisions",
         ]
         read_only_fields = fields

@@ -273,3 +273,151 @@ def test_reminder_schedule_exists_and_its_job_runs(world):
         jobs.job_start(handler=reminders.HANDLER, name="remind", arguments={"hours": 24})
     )
     assert job.status == "succeeded" and job.result == {"stages": 0}
+
+
+def _timed(world, *, hours=48):
+    """The admin asks; the CAB stage (2 of its 3 other members) escalates to the employee,
+    who is no member, after ``hours``."""
+    return _create(
+        world,
+        StageSpec(
+            kind="group",
+            team_id=world["cab"].pk,
+            required=2,
+            timeout=datetime.timedelta(hours=hours),
+            escalate_to=_u(world, Role.EMPLOYEE),
+        ),
+        requester=Role.ADMIN,
+    )
+
+
+def test_a_stage_escalates_once_its_timeout_passes(
+    world, published, django_capture_on_commit_callbacks, immediate_tasks
+):
+    request = _create(
+        world,
+        StageSpec(
+            kind="person",
+            user=_u(world, Role.AGENT),
+            timeout=datetime.timedelta(hours=4),
+            escalate_to=_u(world, Role.ADMIN),
+        ),
+    )
+    stage = request.stages.get()
+    assert stage.escalate_at == stage.opened_at + datetime.timedelta(hours=4)
+    assert reminders.escalate_overdue(now=stage.opened_at + datetime.timedelta(hours=3)) == 0
+    later = stage.opened_at + datetime.timedelta(hours=4, minutes=1)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert reminders.escalate_overdue(now=later) == 1
+    assert reminders.escalate_overdue(now=later + datetime.timedelta(days=1)) == 0
+    stage.refresh_from_db()
+    assert stage.escalated_at == later
+    assert set(stage.approvers.all()) == {_u(world, Role.AGENT), _u(world, Role.ADMIN)}
+    to_admin = Notification.objects.get(recipient=_u(world, Role.ADMIN))
+    assert to_admin.event == "approvals.escalated" and "4 hours" in to_admin.body
+    assert Notification.objects.filter(
+        recipient=_u(world, Role.EMPLOYEE), event="approvals.escalated"
+    ).exists()
+    (message,) = [m for m in mail.outbox if m.to == [_u(world, Role.ADMIN).email]]
+    assert message.reply_to[0].startswith("approval+")
+    assert dict(published)["approvals.escalated"] == {
+        "request_id": request.pk,
+        "content_type": "org.organisation",
+        "object_id": str(world["obj"].pk),
+        "status": "pending",
+        "stage": 1,
+    }
+    updates = AuditEntry.objects.filter(
+        content_type__model="approvalstage", object_id=str(stage.pk), action="update"
+    )
+    assert any((e.after or {}).get("escalated_at") for e in updates)
+
+
+def test_after_escalation_the_escalation_approver_alone_decides_an_n_of_m_stage(world):
+    request = _timed(world)
+    stage = request.stages.get()
+    outsider = _u(world, Role.EMPLOYEE)
+    with pytest.raises(PermissionDenied):  # not an approver before the timeout
+        services.approval_decide(request=request, approver=outsider, decision="approve")
+    services.approval_decide(request=request, approver=_u(world, Role.AGENT), decision="approve")
+    reminders.escalate_overdue(now=stage.opened_at + datetime.timedelta(hours=49))
+    request = services.approval_decide(request=request, approver=outsider, decision="approve")
+    stage.refresh_from_db()
+    assert (stage.status, request.status) == (StageStatus.APPROVED, "approved")
+    assert stage.decisions.count() == 2  # one member's vote plus the escalation's
+
+
+def test_after_escalation_the_members_still_decide_n_of_m(world):
+    request = _timed(world)
+    stage = request.stages.get()
+    reminders.escalate_overdue(now=stage.opened_at + datetime.timedelta(hours=49))
+    services.approval_decide(request=request, approver=_u(world, Role.AGENT), decision="approve")
+    request.refresh_from_db()
+    assert request.status == "pending"  # one member's vote is still one of two
+    services.approval_decide(request=request, approver=_u(world, Role.EMPLOYEE), decision="reject")
+    request.refresh_from_db()
+    assert request.status == "rejected"  # and the escalation approver may reject alone
+
+
+def test_decided_or_cancelled_stages_do_not_escalate(world):
+    request = _timed(world)
+    stage = request.stages.get()
+    services.approval_request_cancel(request=request, actor=_u(world, Role.ADMIN))
+    assert reminders.escalate_overdue(now=stage.opened_at + datetime.timedelta(days=5)) == 0
+    stage.refresh_from_db()
+    assert stage.escalated_at is None and stage.approvers.count() == 3
+
+
+def test_a_waiting_stage_starts_its_clock_when_it_opens(world):
+    request = _create(
+        world,
+        StageSpec(kind="manager"),
+        StageSpec(
+            kind="person",
+            user=_u(world, Role.AGENT),
+            timeout=datetime.timedelta(hours=1),
+            escalate_to=_u(world, Role.ADMIN),
+        ),
+    )
+    _first, second = request.stages.order_by("position")
+    assert second.escalate_at is None
+    assert reminders.escalate_overdue(now=timezone.now() + datetime.timedelta(days=3)) == 0
+    services.approval_decide(
+        request=request, approver=_u(world, Role.IT_MANAGER), decision="approve"
+    )
+    second.refresh_from_db()
+    assert second.escalate_at == second.opened_at + datetime.timedelta(hours=1)
+
+
+@pytest.mark.parametrize(
+    "spec, message",
+    [
+        ({"timeout": datetime.timedelta(hours=2)}, "needs an active escalation"),
+        ({"timeout": datetime.timedelta(0), "escalate_to": "admin"}, "must be positive"),
+        ({"timeout": datetime.timedelta(hours=2), "escalate_to": "employee"}, "own request"),
+    ],
+)
+def test_an_escalation_needs_a_positive_timeout_and_someone_else(world, spec, message):
+    if "escalate_to" in spec:
+        spec = {**spec, "escalate_to": _u(world, spec["escalate_to"])}
+    with pytest.raises(ValidationError) as exc:
+        _create(world, StageSpec(kind="person", user=_u(world, Role.AGENT), **spec))
+    assert message in str(exc.value)
+    assert not ApprovalRequest.objects.exists()
+
+
+def test_escalation_schedule_exists_and_its_job_escalates(world):
+    from steward.core import jobs
+    from steward.core.models import Schedule
+
+    request = _timed(world, hours=1)
+    ApprovalStage.objects.filter(request=request).update(
+        escalate_at=timezone.now() - datetime.timedelta(minutes=1)
+    )
+    schedule = Schedule.objects.get(handler=reminders.ESCALATE_HANDLER)
+    assert schedule.interval_seconds == 15 * 60
+    job = jobs.job_execute(
+        jobs.job_start(handler=reminders.ESCALATE_HANDLER, name="escalate", arguments={})
+    )
+    assert job.status == "succeeded" and job.result == {"stages": 1}

@@ -173,3 +173,27 @@ def test_lists_stay_within_their_query_budget_as_requests_grow(world, api):
     assert len(listed.json()["results"]) == 10
     with query_budget(16):
         assert "Laptop 9" in page.get("/approvals/").content.decode()
+
+
+def test_detail_and_api_show_when_and_to_whom_a_stage_escalates(world, api):
+    import datetime
+
+    from steward.approvals import reminders
+
+    admin, manager = world["users"][Role.ADMIN], world["users"][Role.IT_MANAGER]
+    request = services.approval_request_create(
+        obj=world["obj"],
+        title="Firewall rule",
+        requester=world["users"][Role.EMPLOYEE],
+        stages=[StageSpec(kind="manager", timeout=datetime.timedelta(hours=8), escalate_to=admin)],
+    )
+    page = _login(manager).get(f"/approvals/{request.pk}/").content.decode()
+    assert f"Escalates to {admin}" in page and "if still pending" in page
+    stage = request.stages.get()
+    (listed,) = api(manager).get("/api/approvals/requests/").json()["results"]
+    assert listed["stages"][0]["escalate_to"] == admin.pk
+    assert listed["stages"][0]["timeout"] == "08:00:00"
+    assert listed["stages"][0]["escalated_at"] is None
+    reminders.escalate_overdue(now=stage.opened_at + datetime.timedelta(hours=9))
+    page = _login(admin).get(f"/approvals/{request.pk}/").content.decode()
+    assert f"Escalated to {admin}" in page and 'value="approve"' in page

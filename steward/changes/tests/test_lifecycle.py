@@ -365,3 +365,31 @@ def test_a_delegate_fills_a_cab_seat_through_the_change(
             services.change_decide(change=change, actor=approver, decision="approve")
     change.refresh_from_db()
     assert change.state == S.SCHEDULED
+
+
+def test_approval_stages_escalate_after_their_timeout(
+    world, estate, django_capture_on_commit_callbacks
+):
+    """A normal change: the change manager's stage escalates to the next IT manager after
+    two days, the CAB's to the change manager, who then decides it alone (no N of M)."""
+    from steward.approvals import reminders
+    from steward.changes.routes import TIMEOUT_EMERGENCY, TIMEOUT_NORMAL
+
+    change = _to_authorisation(world, estate, django_capture_on_commit_callbacks)
+    approval = ApprovalRequest.objects.get(pk=change.approval_request_id)
+    manager_stage, cab_stage = approval.stages.order_by("position")
+    change_manager = manager_stage.approvers.get()
+    assert (manager_stage.timeout, cab_stage.timeout) == (TIMEOUT_NORMAL, TIMEOUT_NORMAL)
+    assert manager_stage.escalate_to not in (None, change_manager)
+    assert cab_stage.escalate_to == change_manager and cab_stage.required >= 2
+    with _commit(django_capture_on_commit_callbacks):
+        services.change_decide(change=change, actor=change_manager, decision="approve")
+    with pytest.raises(PermissionDenied):  # no CAB member, until the CAB stage times out
+        services.change_decide(change=change, actor=change_manager, decision="approve")
+    cab_stage.refresh_from_db()
+    assert reminders.escalate_overdue(now=cab_stage.opened_at + TIMEOUT_NORMAL) == 1
+    with _commit(django_capture_on_commit_callbacks):
+        services.change_decide(change=change, actor=change_manager, decision="approve")
+    change.refresh_from_db()
+    assert change.state == S.SCHEDULED
+    assert TIMEOUT_EMERGENCY < TIMEOUT_NORMAL
