@@ -4,7 +4,8 @@ records of the fiscal year their date falls in.
 Where a cost lands: an asset's on the cost centre of its holder's department, a licence's on
 the cost centre of its owner's department, anything else (contracts, stock, people of a
 department without a cost centre) on the default cost centre. Costs dated outside every
-fiscal year, or with nowhere to land (no default centre), are skipped and counted.
+fiscal year are not rolled up; those with nowhere to land (no default centre) are skipped
+and counted.
 
 Idempotent: a record is keyed by its source and the source's id (unique in the database);
 running again creates nothing new, updates what changed in assets and removes the records

@@ -93,9 +93,9 @@ def test_after_the_year_the_forecast_is_the_actual(budget):
 
 def test_forecast_rule():
     forecast = rollup.forecast
-    assert forecast(actual=Decimal("100"), booked=Decimal("0"), elapsed_days=10, days=40) == Decimal(
-        "400.00"
-    )
+    assert forecast(
+        actual=Decimal("100"), booked=Decimal("0"), elapsed_days=10, days=40
+    ) == Decimal("400.00")
     assert forecast(actual=Decimal("100"), booked=Decimal("500"), elapsed_days=10, days=40) == (
         Decimal("600.00")
     )
