@@ -1,0 +1,285 @@
+"""Budget roll-up at scale: one fiscal year with 1,000,000 cost records over 200 cost centres
+and the five categories (1,000 budget lines), rolled up by ``steward.strategy.rollup`` (one
+GROUP BY query) as of the end of September.
+
+    .venv/bin/python bench/strategy/rollup.py                          # PostgreSQL, full size
+    .venv/bin/python bench/strategy/rollup.py --engines postgresql,sqlite
+    .venv/bin/python bench/strategy/rollup.py --records 20000 --no-readme   # smoke
+
+For each engine a child process creates a fresh database (SQLite in a temporary data folder;
+PostgreSQL ``steward_bench_strategy`` on ``BENCH_PG_ADMIN``, dropped unless ``--keep``),
+migrates it, writes the generated year (fixed seed; COPY on PostgreSQL, ``executemany`` on
+SQLite), runs VACUUM ANALYZE, then times the roll-up of every cost centre and of a budget
+holder's ten centres ``--runs`` times after ``--warm`` untimed runs, and checks the totals
+against the sums kept while generating. Results go to bench/strategy/results-rollup.json
+and the "Strategy" section of bench/README.md. Target: under 2 s on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+RESULTS = Path(__file__).with_name("results-rollup.json")
+README = ROOT / "bench/README.md"
+START, END = "<!-- strategy-rollup:start -->", "<!-- strategy-rollup:end -->"
+PG_ADMIN = os.environ.get("BENCH_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/postgres")
+PG_NAME = "steward_bench_strategy"
+SEED = 20261202
+CENTRES = 200
+CATEGORIES = ("hardware", "software", "cloud", "services", "staff")
+SOURCES = (("manual", 0.4), ("asset", 0.35), ("licence", 0.15), ("contract", 0.1))
+YEAR = (datetime.date(2025, 1, 1), datetime.date(2025, 12, 31))
+AS_OF = datetime.date(2025, 9, 30)
+TARGET_S = 2.0
+
+
+def generate(records: int, seed: int = SEED) -> tuple[list[tuple[Any, ...]], dict[str, Decimal]]:
+    """Cost rows (id, date, amount, centre, category, source, source_id) and their totals:
+    spent up to ``AS_OF``, booked after it. Bigger centres take more of the costs."""
+    rng = random.Random(seed)
+    weights = [1 / (1 + i / 20) for i in range(CENTRES)]
+    days = (YEAR[1] - YEAR[0]).days + 1
+    centres = rng.choices(range(1, CENTRES + 1), weights, k=records)
+    sources = rng.choices([s for s, _w in SOURCES], [w for _s, w in SOURCES], k=records)
+    rows, spent, booked = [], 0, 0
+    for i in range(records):
+        day = YEAR[0] + datetime.timedelta(days=rng.randrange(days))
+        cents = int(rng.lognormvariate(9.5, 1.2)) + 100  # a median around 130.00
+        if day <= AS_OF:
+            spent += cents
+        else:
+            booked += cents
+        source = sources[i]
+        rows.append(
+            (
+                i + 1,
+                day,
+                f"{cents // 100}.{cents % 100:02d}",
+                centres[i],
+                CATEGORIES[rng.randrange(5)],
+                source,
+                None if source == "manual" else i + 1,
+            )
+        )
+    return rows, {"actual": Decimal(spent) / 100, "booked": Decimal(booked) / 100}
+
+
+def _write(model: Any, given: list[str], rows: Any) -> None:
+    """Rows of ``given`` columns, the rest their model defaults: COPY on PostgreSQL,
+    ``executemany`` in one transaction on SQLite."""
+    from django.db import connection, transaction
+
+    fields = {f.attname: f for f in model._meta.concrete_fields}
+    rest = [n for n in fields if n not in given and not fields[n].primary_key]
+    defaults = []
+    for name in rest:
+        f = fields[name]
+        value = None if f.null and not f.has_default() else f.get_default()
+        defaults.append(json.dumps(value) if isinstance(value, dict | list) else value)
+    names = ", ".join(f'"{fields[c].column}"' for c in (*given, *rest))
+    table = model._meta.db_table
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row((*row, *defaults))
+        else:
+            marks = ", ".join("?" for _ in (*given, *rest))
+            sql = f"INSERT INTO {table} ({names}) VALUES ({marks})"  # noqa: S608
+            connection.connection.executemany(sql, ((*row, *defaults) for row in rows))
+
+
+def percentiles(seconds: list[float]) -> dict[str, float]:
+    ms = sorted(s * 1000 for s in seconds)
+    p95 = ms[min(len(ms) - 1, round(0.95 * (len(ms) - 1)))]
+    return {"p50": round(statistics.median(ms), 1), "p95": round(p95, 1), "max": round(ms[-1], 1)}
+
+
+def run_engine(args: argparse.Namespace) -> dict[str, Any]:
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.utils import timezone
+
+    from steward.strategy import rollup
+    from steward.strategy.models import BudgetLine, CostCentre, CostRecord, FiscalYear
+
+    out: dict[str, Any] = {"engine": connection.vendor, "load_before": os.getloadavg()}
+    call_command("migrate", verbosity=0)
+    t = time.perf_counter()
+    rows, totals = generate(args.records)
+    out["generate_s"] = round(time.perf_counter() - t, 1)
+    now = timezone.now()
+    if connection.vendor == "sqlite":
+        now = connection.ops.adapt_datetimefield_value(now)
+    t = time.perf_counter()
+    year = FiscalYear.objects.create(name="FY2025", start=YEAR[0], end=YEAR[1])
+    _write(
+        CostCentre,
+        ["id", "code", "name", "is_default", "is_active", "created_at", "updated_at"],
+        ((i, f"CC-{i:04d}", f"Centre {i}", i == 1, True, now, now) for i in range(1, CENTRES + 1)),
+    )
+    _write(
+        BudgetLine,
+        ["fiscal_year_id", "cost_centre_id", "category", "planned", "created_at", "updated_at"],
+        (
+            (year.pk, c, cat, "250000.00", now, now)
+            for c in range(1, CENTRES + 1)
+            for cat in CATEGORIES
+        ),
+    )
+    given = ["id", "date", "amount", "cost_centre_id", "category", "source", "source_id"]
+    _write(
+        CostRecord,
+        [*given, "fiscal_year_id", "created_at", "updated_at"],
+        ((*row, year.pk, now, now) for row in rows),
+    )
+    del rows
+    out["write_s"] = round(time.perf_counter() - t, 1)
+    t = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
+    out["analyze_s"] = round(time.perf_counter() - t, 1)
+    holder = CostCentre.objects.filter(pk__in=range(1, CENTRES + 1, CENTRES // 10))
+    cases = {"all centres": None, "ten centres": holder}
+    for name, centres in cases.items():
+        for _ in range(args.warm):
+            rollup.rollup(fiscal_year=year, as_of=AS_OF, centres=centres)
+        seconds = []
+        for _ in range(args.runs):
+            t = time.perf_counter()
+            result = rollup.rollup(fiscal_year=year, as_of=AS_OF, centres=centres)
+            seconds.append(time.perf_counter() - t)
+        out[name] = {**percentiles(seconds), "groups": len(result.rows)}
+        if centres is None:
+            out[name]["totals_match"] = result.total.actual == totals["actual"]
+            out[name]["actual"] = str(result.total.actual)
+            out[name]["planned"] = str(result.total.planned)
+    out["records"] = CostRecord.objects.count()
+    if connection.vendor == "postgresql":
+        sql, _params = rollup._sql(None)
+        fy = year.pk
+        with connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}", [fy, AS_OF, AS_OF, fy])
+            out["plan"] = [line for (line,) in cursor.fetchall()]
+    out["load_after"] = os.getloadavg()
+    return out
+
+
+def _child(engine: str, args: argparse.Namespace) -> dict[str, Any]:
+    """Runs one engine in its own process (Django's settings are fixed once set up)."""
+    import psycopg
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("STEWARD_")}
+    env.update(STEWARD_DATA_DIR=tempfile.mkdtemp(prefix="steward-bench-strategy-"))
+    env.update(STEWARD_LOG_LEVEL="WARNING", DJANGO_SETTINGS_MODULE="steward.config.settings")
+    if engine == "postgresql":
+        with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{PG_NAME}" WITH (FORCE)')
+            admin.execute(f'CREATE DATABASE "{PG_NAME}"')
+        env["STEWARD_DATABASE_URL"] = PG_ADMIN.rsplit("/", 1)[0] + "/" + PG_NAME
+    result = Path(env["STEWARD_DATA_DIR"]) / "result.json"
+    command = [sys.executable, __file__, "--child", str(result), "--records", str(args.records)]
+    command += ["--runs", str(args.runs), "--warm", str(args.warm)]
+    try:
+        subprocess.run(command, env=env, check=True)
+        return json.loads(result.read_text())
+    finally:
+        if engine == "postgresql" and not args.keep:
+            with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
+                admin.execute(f'DROP DATABASE IF EXISTS "{PG_NAME}" WITH (FORCE)')
+
+
+def render(report: dict[str, Any]) -> str:
+    lines = [
+        f"Measured {report['when']} with `{report['command']}` (commit {report['commit']}, "
+        f"{report['runs']} timed runs after {report['warm']} warm-up, as of {AS_OF}).",
+        "",
+        "| engine | cost records | roll-up | groups | p50 / p95 / max ms | totals checked "
+        "| target < 2 s | write / analyze s | load before → after |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for e in report["engines"]:
+        load = " ".join(f"{x:.2f}" for x in e["load_before"])
+        load += " → " + " ".join(f"{x:.2f}" for x in e["load_after"])
+        for case in ("all centres", "ten centres"):
+            r = e[case]
+            ok = "yes" if r["p95"] < TARGET_S * 1000 else "**no**"
+            check = {True: "match", False: "**differ**"}.get(r.get("totals_match"), "–")
+            lines.append(
+                f"| {e['engine']} | {e['records']:,} | {case} | {r['groups']} "
+                f"| {r['p50']} / {r['p95']} / {r['max']} | {check} | {ok} "
+                f"| {e['write_s']} / {e['analyze_s']} | {load} |"
+            )
+    m = report["machine"]
+    lines += ["", f"Machine: {m['cpu']}, {m['memory']}; Python {m['python']}."]
+    return "\n".join(lines)
+
+
+def write_readme(text: str) -> None:
+    current = README.read_text()
+    if START not in current:
+        current += f"\n## Strategy: budget roll-up\n\n{START}\n{END}\n"
+    head, rest = current.split(START, 1)
+    README.write_text(f"{head}{START}\n{text}\n{END}{rest.split(END, 1)[1]}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
+    parser.add_argument("--engines", default="postgresql")
+    parser.add_argument("--records", type=int, default=1_000_000)
+    parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--warm", type=int, default=2, help="untimed runs first")
+    parser.add_argument("--no-readme", action="store_true")
+    parser.add_argument("--keep", action="store_true", help="keep the PostgreSQL database")
+    parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        args.child.write_text(json.dumps(run_engine(args), indent=2, default=str))
+        return
+    mem = Path("/proc/meminfo").read_text().split()[1]
+    cpu = next(
+        (line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+         if line.startswith("model name")), platform.processor()
+    )  # fmt: skip
+    report: dict[str, Any] = {
+        "when": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "command": "bench/strategy/rollup.py " + " ".join(sys.argv[1:]),
+        "commit": subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT
+        ).stdout.strip(),
+        "runs": args.runs,
+        "warm": args.warm,
+        "machine": {
+            "cpu": f"{cpu} ({os.cpu_count()} cores)",
+            "memory": f"{int(mem) // 1024 // 1024} GiB",
+            "python": platform.python_version(),
+        },
+        "engines": [_child(engine, args) for engine in args.engines.split(",")],
+    }
+    RESULTS.write_text(json.dumps(report, indent=2, default=str) + "\n")
+    text = render(report)
+    print(text)
+    if not args.no_readme:
+        write_readme(text)
+
+
+if __name__ == "__main__":
+    main()
