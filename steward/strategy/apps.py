@@ -2,6 +2,8 @@ from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
+from steward.core.permissions import RowScope
+
 
 class StrategyConfig(AppConfig):
     name = "steward.strategy"
@@ -60,7 +62,7 @@ def _register_policies() -> None:
     )
 
 
-def _held(prefix):  # type: ignore[no-untyped-def]
+def _held(prefix: str) -> RowScope:
     """Budget readers see everything; others the cost centres they own."""
 
     def scope(user, qs, action, roles):  # type: ignore[no-untyped-def]
@@ -73,7 +75,7 @@ def _held(prefix):  # type: ignore[no-untyped-def]
     return scope
 
 
-def _manual_only(inner):  # type: ignore[no-untyped-def]
+def _manual_only(inner: RowScope) -> RowScope:
     def scope(user, qs, action, roles):  # type: ignore[no-untyped-def]
         from steward.strategy.models import Source
 

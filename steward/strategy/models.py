@@ -17,7 +17,6 @@ from django.utils.translation import gettext_lazy as _
 from steward.core.models import AuditedModel
 
 MAX_YEAR_DAYS = 731
-AMOUNT = {"max_digits": 14, "decimal_places": 2}
 AMOUNT_VALIDATORS = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("999999999999"))]
 
 
@@ -132,7 +131,9 @@ class BudgetLine(AuditedModel):
         CostCentre, on_delete=models.PROTECT, related_name="budget_lines"
     )
     category = models.CharField(_("category"), max_length=10, choices=Category.choices)
-    planned = models.DecimalField(_("planned"), validators=AMOUNT_VALIDATORS, **AMOUNT)
+    planned = models.DecimalField(
+        _("planned"), validators=AMOUNT_VALIDATORS, max_digits=14, decimal_places=2
+    )
     notes = models.TextField(_("notes"), blank=True)
 
     class Meta:
@@ -161,7 +162,9 @@ class CostRecord(AuditedModel):
         FiscalYear, on_delete=models.PROTECT, related_name="cost_records"
     )
     date = models.DateField(_("date"))
-    amount = models.DecimalField(_("amount"), validators=AMOUNT_VALIDATORS, **AMOUNT)
+    amount = models.DecimalField(
+        _("amount"), validators=AMOUNT_VALIDATORS, max_digits=14, decimal_places=2
+    )
     cost_centre = models.ForeignKey(
         CostCentre, on_delete=models.PROTECT, related_name="cost_records"
     )

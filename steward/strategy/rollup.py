@@ -161,7 +161,7 @@ def rollup(
     ]
     labels = dict(Category.choices)
     result.by_category = [
-        {"category": key, "label": str(labels.get(key, key)), **f.as_dict()}
+        {"category": key, "name": str(labels.get(key, key)), **f.as_dict()}
         for key, f in categories.items()
     ]
     return result

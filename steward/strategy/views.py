@@ -119,7 +119,7 @@ class CostRecordDetail(ObjectDetailView):
 
 
 def _chart(result: Any) -> dict[str, Any]:
-    labels = [c["label"] for c in result.by_category]
+    labels = [c["name"] for c in result.by_category]
     return {
         "type": "bar",
         "labels": labels,

@@ -75,7 +75,7 @@ class CentreTotalSerializer(FiguresSerializer):
 
 class CategoryTotalSerializer(FiguresSerializer):
     category = serializers.CharField()
-    label = serializers.CharField()
+    name = serializers.CharField()
 
 
 class RollupSerializer(serializers.Serializer):  # type: ignore[type-arg]
