@@ -236,7 +236,7 @@ def render(report: dict[str, Any]) -> str:
 def write_readme(text: str) -> None:
     current = README.read_text()
     if START not in current:
-        current += f"\n## Strategy: budget roll-up\n\n{START}\n{END}\n"
+        current += f"\n## Strategy\n\n{START}\n{END}\n"
     head, rest = current.split(START, 1)
     README.write_text(f"{head}{START}\n{text}\n{END}{rest.split(END, 1)[1]}")
 
