@@ -28,6 +28,7 @@ def _register_policies() -> None:
     no role here and no tenant field, these rows belong to the IT organisation."""
     from steward.changes.models import (
         CalendarFeedToken,
+        ChangeIncident,
         ChangeRequest,
         ChangeRequestCI,
         ChangeTemplate,
@@ -54,7 +55,8 @@ def _register_policies() -> None:
     )
     # Problems are IT's investigation: staff only.
     permissions.register(Problem, Policy(view=STAFF, add=STAFF, change=STAFF, delete=none))
-    for model in (ProblemIncident, ProblemTask):
+    # Which incidents a change caused is IT's too, even on a change an employee asked for.
+    for model in (ProblemIncident, ProblemTask, ChangeIncident):
         permissions.register(model, Policy(view=STAFF, add=none, change=none, delete=none))
     permissions.register(
         CalendarFeedToken,

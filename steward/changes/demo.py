@@ -411,6 +411,32 @@ def _problems(users: dict[str, Any]) -> int:
     return len(PROBLEMS)
 
 
+def _caused(users: dict[str, Any], rng: Any) -> int:
+    """The failed or backed-out changes of the last months caused the incidents opened in the
+    day after them (up to three each): what an agent records after a bad night."""
+    from steward.changes import incidents
+    from steward.servicedesk import selectors as desk
+
+    agent = users["agent"]
+    failed = ChangeRequest.objects.filter(
+        outcome__in=[Outcome.FAILED, Outcome.BACKED_OUT], actual_start__isnull=False
+    ).order_by("-actual_start")[:8]
+    linked = 0
+    for change in failed:
+        assert change.actual_start is not None
+        after = change.actual_start + datetime.timedelta(days=1)
+        ids = list(
+            desk.ticket_list(
+                agent, kind="incident", created_at__gte=change.actual_start, created_at__lt=after
+            )
+            .order_by("created_at")
+            .values_list("pk", flat=True)[: rng.randint(1, 3)]
+        )
+        if ids:
+            linked += incidents.change_link_incidents(change=change, ticket_ids=ids, actor=agent)
+    return linked
+
+
 def _cab(users: dict[str, Any]) -> Any:
     Team: Any = ChangeRequest._meta.get_field("assignment_team").related_model
     org = org_selectors.internal_organisation()
@@ -469,7 +495,8 @@ def load(*, rng: Any, log: Callable[[str], None], **_: Any) -> None:
     )
     coming = _coming(now, by_name, templates, windows, users)
     found = _problems(users)
+    caused = _caused(users, rng)
     log(
         f"changes: {past} past changes, {coming} coming, {len(TEMPLATES)} templates, a CAB, "
-        f"{found} problems"
+        f"{found} problems, {caused} incidents caused by failed changes"
     )

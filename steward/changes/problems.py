@@ -22,6 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from steward.changes.incidents import MAX_LINKS, incident_tickets
 from steward.changes.models import (
     PROBLEM_TRANSITIONS,
     Problem,
@@ -41,7 +42,6 @@ FIELDS = (
     "root_cause",
     "workaround",
 )
-MAX_LINKS = 200
 WORD = re.compile(r"[^\W\d_]{3,}", re.UNICODE)
 STOP = frozenset(
     [
@@ -131,28 +131,12 @@ def problem_transition(*, problem: Problem, state: str, actor: Any) -> Problem:
     return problem
 
 
-def _incident(actor: Any, ticket_id: Any) -> Any:
-    from steward.servicedesk import selectors as desk
-
-    if isinstance(ticket_id, bool) or not isinstance(ticket_id, int):
-        raise ValidationError({"incidents": [_("Give incident ids.")]})
-    ticket = desk.ticket_get(actor, ticket_id)
-    if ticket is None or ticket.kind != "incident":
-        raise ValidationError({"incidents": [_("No such incident: %(id)s.") % {"id": ticket_id}]})
-    return ticket
-
-
 @transaction.atomic
 def problem_link_incidents(*, problem: Problem, ticket_ids: Iterable[Any], actor: Any) -> int:
     """Link incidents ``actor`` may see (already linked ones are skipped); returns how many
     were added. Raises ValidationError naming the first unknown id."""
     permissions.ensure(actor, "change", problem)
-    wanted = list(dict.fromkeys(ticket_ids))
-    if len(wanted) > MAX_LINKS:
-        raise ValidationError(
-            {"incidents": [_("At most %(n)s incidents at once.") % {"n": MAX_LINKS}]}
-        )
-    tickets = [_incident(actor, pk) for pk in wanted]
+    tickets = incident_tickets(actor, ticket_ids)
     linked = set(
         ProblemIncident.objects.filter(problem=problem).values_list("ticket_id", flat=True)
     )

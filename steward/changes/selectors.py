@@ -13,6 +13,7 @@ from steward.changes import conflicts as conflict_rules
 from steward.changes.impact import ReachCache
 from steward.changes.models import (
     ACTIVE_STATES,
+    ChangeIncident,
     ChangeRequest,
     ChangeRequestCI,
     ChangeState,
@@ -173,3 +174,21 @@ def problems_of_incident(*, ticket_id: int, user: Any) -> QuerySet[Problem]:
     """The problems an incident is linked to (for the service desk's ticket page)."""
     links = ProblemIncident.objects.filter(ticket_id=ticket_id).values("problem_id")
     return problem_list(user=user).filter(pk__in=links)
+
+
+def change_incidents(*, change: ChangeRequest, user: Any) -> list[Any]:
+    """The incidents the change caused that ``user`` may see, newest first (through the
+    service desk); empty for anyone who may not see the links (not IT staff)."""
+    from steward.servicedesk import selectors as desk
+
+    links = permissions.restrict(ChangeIncident.objects.filter(change=change), user)
+    ids = list(links.values_list("ticket_id", flat=True))
+    if not ids:
+        return []
+    return list(desk.ticket_list(user, pk__in=ids).order_by("-created_at", "-pk"))
+
+
+def changes_of_incident(*, ticket_id: int, user: Any) -> QuerySet[ChangeRequest]:
+    """The changes an incident was caused by (for the service desk's ticket page)."""
+    links = permissions.restrict(ChangeIncident.objects.filter(ticket_id=ticket_id), user)
+    return change_list(user=user).filter(pk__in=links.values("change_id")).order_by("-pk")

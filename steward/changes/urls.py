@@ -1,6 +1,6 @@
 from django.urls import URLPattern, URLResolver, path
 
-from steward.changes import calendar_views, forms, problem_views, views
+from steward.changes import calendar_views, forms, incident_views, problem_views, views
 from steward.core.ui.routes import crud
 
 app_name = "changes"
@@ -15,6 +15,12 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("requests/<int:pk>/transition/", views.change_transition, name="changerequest_transition"),
     path("requests/<int:pk>/decide/", views.change_decide, name="changerequest_decide"),
     path("requests/<int:pk>/assess/", views.change_assess, name="changerequest_assess"),
+    path(
+        "requests/<int:pk>/incidents/<slug:action>/",
+        incident_views.change_incident,
+        name="changerequest_incident",
+    ),
+    path("incidents/<int:ticket_id>/panel/", incident_views.ticket_panel, name="ticket_panel"),
     path("calendar/", calendar_views.calendar_month, name="calendar_month"),
     path("calendar/week/", calendar_views.calendar_week, name="calendar_week"),
     path("calendar/feed/", calendar_views.feed_settings, name="feed_settings"),

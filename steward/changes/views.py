@@ -16,10 +16,11 @@ from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from steward.changes import filtersets, risk, selectors, services
+from steward.changes import filtersets, incidents, risk, selectors, services
 from steward.changes.forms import ChangeRequestForm, DecisionForm, TransitionForm
 from steward.changes.models import (
     TRANSITIONS,
+    ChangeIncident,
     ChangeRequest,
     ChangeState,
     ChangeTemplate,
@@ -99,6 +100,10 @@ class ChangeRequestDetail(ObjectDetailView):
             and obj.state not in (ChangeState.CLOSED, ChangeState.CANCELLED),
             "can_delete": False,
             "factor_labels": {k: str(v) for k, v in risk.FACTOR_LABELS.items()},
+            "show_incidents": permissions.can(user, "view", ChangeIncident),
+            "caused": selectors.change_incidents(change=obj, user=user),
+            "can_link_incidents": permissions.can(user, "change", obj)
+            and incidents.caused_incidents_allowed(obj),
         }
 
 

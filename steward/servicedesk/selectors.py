@@ -106,6 +106,17 @@ def ticket_by_reference(reference: str) -> Ticket | None:
     )
 
 
+def ticket_find(user: Any, text: str) -> Ticket | None:
+    """The ticket ``user`` may see that ``text`` names: a reference (``INC-000123``,
+    ``REQ-123``, ``[INC-123]``) or its bare number; None for anything else."""
+    text = (text or "").strip()
+    number = int(text) if text.isdigit() and len(text) <= 18 else parse_reference(text)
+    if number is None:
+        return None
+    candidates = [f"INC-{number:06d}", f"REQ-{number:06d}"]
+    return ticket_list(user, reference__in=candidates).first()
+
+
 def entries_for(ticket: Ticket, user: Any) -> QuerySet[TicketEntry]:
     """The ticket's timeline as ``user`` may see it (no internal notes for requesters)."""
     qs = TicketEntry.objects.filter(ticket=ticket).select_related("author", "author__user")

@@ -277,3 +277,13 @@ class SimilarIncidentSerializer(serializers.Serializer):  # type: ignore[type-ar
 
 class LinkResultSerializer(serializers.Serializer):  # type: ignore[type-arg]
     linked = serializers.IntegerField(help_text="Incidents newly linked.")
+
+
+class CausedIncidentSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    """An incident the change caused, as the caller may see it."""
+
+    id = serializers.IntegerField()
+    reference = serializers.CharField()
+    title = serializers.CharField()
+    status = serializers.CharField()
+    created_at = serializers.DateTimeField()

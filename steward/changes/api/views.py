@@ -10,7 +10,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from steward.changes import filtersets, problems, selectors, services
+from steward.changes import filtersets, incidents, problems, selectors, services
 from steward.changes.api import serializers as s
 from steward.changes.models import (
     ChangeRequest,
@@ -140,6 +140,50 @@ class ChangeRequestViewSet(StewardViewSet):
     def conflicts(self, request: Request, pk: str | None = None) -> Response:
         found = selectors.change_conflicts(change=self._change(), user=request.user)
         return Response(s.ChangeConflictSerializer([c.as_dict() for c in found], many=True).data)
+
+    @extend_schema(
+        request=None,
+        responses={200: s.CausedIncidentSerializer(many=True), **errors(404)},
+        summary="Incidents recorded as caused by the change",
+    )
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
+    def incidents(self, request: Request, pk: str | None = None) -> Response:
+        """Empty for anyone but IT staff, who alone see which incidents a change caused."""
+        found = selectors.change_incidents(change=self._change(), user=request.user)
+        return Response(s.CausedIncidentSerializer(found, many=True).data)
+
+    @extend_schema(
+        request=s.IncidentLinkSerializer,
+        responses={200: s.LinkResultSerializer, **E},
+        summary="Record incidents as caused by the change",
+    )
+    @action(detail=True, methods=["post"], url_path="link-incidents")
+    def link_incidents(self, request: Request, pk: str | None = None) -> Response:
+        """Only once the change is carried out (implementation, review, closed, or cancelled
+        after it started); incidents already linked are skipped."""
+        body = s.IncidentLinkSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        n = incidents.change_link_incidents(
+            change=self._change(),
+            ticket_ids=body.validated_data["incidents"],
+            actor=request.user,
+        )
+        return Response({"linked": n})
+
+    @extend_schema(
+        request=s.IncidentLinkSerializer,
+        responses={200: s.CausedIncidentSerializer(many=True), **E},
+        summary="Remove incidents from those the change caused",
+    )
+    @action(detail=True, methods=["post"], url_path="unlink-incidents")
+    def unlink_incidents(self, request: Request, pk: str | None = None) -> Response:
+        change = self._change()
+        body = s.IncidentLinkSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        for ticket_id in body.validated_data["incidents"]:
+            incidents.change_unlink_incident(change=change, ticket_id=ticket_id, actor=request.user)
+        found = selectors.change_incidents(change=change, user=request.user)
+        return Response(s.CausedIncidentSerializer(found, many=True).data)
 
 
 class ChangeTemplateViewSet(StewardViewSet):

@@ -248,6 +248,30 @@ class ChangeRequestCI(AuditedModel):
         return f"{self.change_id} → {self.configuration_item_id}"
 
 
+class ChangeIncident(AuditedModel):
+    """An incident (a service-desk ticket, by id) caused by the change."""
+
+    change = models.ForeignKey(
+        ChangeRequest,
+        on_delete=models.CASCADE,
+        related_name="incident_links",
+        verbose_name=_("change"),
+    )
+    ticket_id = models.PositiveBigIntegerField(_("incident"))
+
+    class Meta:
+        ordering = ["change_id", "ticket_id"]
+        verbose_name = _("incident caused")
+        verbose_name_plural = _("incidents caused")
+        constraints = [
+            models.UniqueConstraint(fields=["change", "ticket_id"], name="chg_incident_unique")
+        ]
+        indexes = [models.Index(fields=["ticket_id"], name="chg_incident_ticket")]
+
+    def __str__(self) -> str:
+        return f"{self.change_id} ← {self.ticket_id}"
+
+
 class WindowKind(models.TextChoices):
     MAINTENANCE = "maintenance", _("Maintenance window")
     BLACKOUT = "blackout", _("Blackout (no changes)")

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime
+import itertools
 
 import pytest
 from django.utils import timezone
@@ -9,6 +10,7 @@ from steward.changes.models import ChangeRequest, ChangeRequestCI, ChangeWindow
 from steward.cmdb.models import CIClass, ConfigurationItem, Criticality, RelationKind, Relationship
 from steward.core.permissions import Role
 from steward.org.models import Person, Team
+from steward.servicedesk.models import Ticket
 
 NOW = timezone.now().replace(microsecond=0)
 
@@ -107,5 +109,27 @@ def make_window():
         window = ChangeWindow.objects.create(name=name, kind=kind, start=start, end=end)
         window.configuration_items.set(cis)
         return window
+
+    return make
+
+
+_refs = itertools.count(1)
+
+
+@pytest.fixture
+def incident(world):
+    """A service-desk ticket (an incident unless ``kind`` says otherwise), straight in the
+    database."""
+    requester = Person.objects.get(user=world["agent"])
+
+    def make(title, description="", kind="incident", organisation=None):
+        return Ticket.objects.create(
+            title=title,
+            description=description,
+            kind=kind,
+            reference=f"{'INC' if kind == 'incident' else 'REQ'}-{next(_refs):06d}",
+            requester=requester,
+            organisation=organisation or world["internal"],
+        )
 
     return make

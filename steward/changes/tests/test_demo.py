@@ -3,6 +3,7 @@ coming changes waiting for approval or scheduled, problems; idempotent."""
 
 from __future__ import annotations
 
+import datetime
 import random
 
 import pytest
@@ -52,6 +53,23 @@ def test_demo_year_of_changes(monkeypatch, django_capture_on_commit_callbacks):
     assert known.known_error_article_id and known.incident_links.count() > 0
     demo.load(rng=random.Random(4), log=lambda m: None)
     assert (ChangeRequest.objects.count(), ChangeTemplate.objects.count()) == counts
+
+
+    # Incidents opened in the day after a failed change are recorded as caused by it.
+    from steward.servicedesk.models import Ticket
+
+    failed = (
+        closed.filter(outcome__in=[Outcome.FAILED, Outcome.BACKED_OUT])
+        .order_by("-actual_start")
+        .first()
+    )
+    ticket = Ticket.objects.filter(title="Docking station gives no video").first()
+    Ticket.objects.filter(pk=ticket.pk).update(
+        created_at=failed.actual_start + datetime.timedelta(hours=2)
+    )
+    users = {u.username: u for u in User.objects.filter(username="agent")}
+    assert demo._caused(users, random.Random(5)) == 1
+    assert list(failed.incident_links.values_list("ticket_id", flat=True)) == [ticket.pk]
 
 
 def _incidents():

@@ -4,8 +4,6 @@ permissions."""
 
 from __future__ import annotations
 
-import itertools
-
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
@@ -13,29 +11,9 @@ from django.test import Client
 from steward.changes import problems
 from steward.changes.models import Problem, ProblemIncident, ProblemState
 from steward.core.testing import PASSWORD, query_budget
-from steward.org.models import Person
-from steward.servicedesk.models import Ticket
 
 pytestmark = pytest.mark.django_db
 P = ProblemState
-_refs = itertools.count(1)
-
-
-@pytest.fixture
-def incident(world):
-    requester = Person.objects.get(user=world["agent"])
-
-    def make(title, description="", kind="incident", organisation=None):
-        return Ticket.objects.create(
-            title=title,
-            description=description,
-            kind=kind,
-            reference=f"{'INC' if kind == 'incident' else 'REQ'}-{next(_refs):06d}",
-            requester=requester,
-            organisation=organisation or world["internal"],
-        )
-
-    return make
 
 
 def _problem(world, **data):
