@@ -34,7 +34,7 @@ def test_budget_page_draws_the_chart_and_the_table(budget):
     assert chart["labels"][:2] == ["Hardware", "Software"]
     assert [d["label"] for d in chart["datasets"]] == ["Planned", "Actual", "Forecast"]
     assert chart["datasets"][2]["data"][:2] == [9125.0, 5000.0]
-    assert "14125.00" in page and "CC-SAL Sales" in page
+    assert "14,125.00" in page and "CC-SAL Sales" in page
     assert "vendor/chartjs/chart.umd.min.js" in page
 
 
@@ -76,7 +76,8 @@ def test_manual_cost_form_refuses_a_date_outside_the_year(world):
         "description": "",
     }
     response = client.post("/strategy/costs/add/", data)
-    assert response.status_code == 400 or "Outside the fiscal year" in response.content.decode()
+    assert response.status_code == 400
+    assert "Outside the fiscal year FY2025" in response.content.decode()
     assert not CostRecord.objects.exists()
     data["date"] = "2025-06-01"
     assert client.post("/strategy/costs/add/", data).status_code == 302
