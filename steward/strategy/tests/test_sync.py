@@ -159,3 +159,13 @@ def test_only_managers_start_the_sync(world):
 
     with pytest.raises(PermissionDenied):
         services.cost_sync_start(actor=world["asset_manager"])
+
+
+def test_the_roll_up_is_scheduled_every_six_hours():
+    from steward.core.models import Schedule
+    from steward.strategy.apps import _ensure_schedule
+    from steward.strategy.sync import HANDLER
+
+    _ensure_schedule(sender=None)
+    schedule = Schedule.objects.get(handler=HANDLER)
+    assert schedule.interval_seconds == 6 * 3600
