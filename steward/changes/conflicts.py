@@ -18,6 +18,7 @@ overlap.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -25,7 +26,7 @@ from typing import Any
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from steward.changes.impact import Reach, ReachCache
+from steward.changes.impact import Reach, ReachCache, ReachIndex
 from steward.changes.models import (
     ACTIVE_STATES,
     ChangeRequest,
@@ -57,8 +58,10 @@ def overlapping(
     return qs.filter(Q(**{f"{start_field}__lt": end}) & Q(**{f"{end_field}__gt": start}))
 
 
-def _links() -> Prefetch:  # type: ignore[type-arg]
-    return Prefetch("ci_links", queryset=ChangeRequestCI.objects.order_by("configuration_item_id"))
+def links() -> Prefetch:  # type: ignore[type-arg]
+    """The affected items of changes loaded together (what ``ci_ids_of`` reads)."""
+    only = ChangeRequestCI.objects.only("change", "configuration_item")
+    return Prefetch("ci_links", queryset=only.order_by("configuration_item_id"))
 
 
 def ci_ids_of(change: ChangeRequest) -> set[int]:
@@ -150,11 +153,11 @@ def conflicts_for(
 ) -> list[Conflict]:
     """Every conflict of ``change`` as planned (none without a planned window). ``visible``
     are the changes the viewer may see (conflicts name no change they may not);
-    ``candidates`` and ``windows`` let the calendar pass what it already loaded."""
+    ``candidates`` and ``windows`` let the calendar pass what it already loaded. The CMDB
+    is walked for ``cache.user`` once for all the items of the change (``ReachIndex``)."""
     start, end = change.planned_start, change.planned_end
     if start is None or end is None:
         return []
-    reach = cache.reach(ci_ids_of(change))
     if candidates is None:
         qs = overlapping(
             visible.filter(state__in=ACTIVE_STATES).exclude(pk=change.pk),
@@ -163,36 +166,91 @@ def conflicts_for(
             start_field="planned_start",
             end_field="planned_end",
         )
-        candidates = qs.prefetch_related(_links()).order_by("planned_start", "pk")
+        candidates = qs.prefetch_related(links()).order_by("planned_start", "pk")
     else:
-        candidates = [
-            c
-            for c in candidates
-            if c.pk != change.pk
-            and c.state in ACTIVE_STATES
-            and c.planned_start is not None
-            and c.planned_end is not None
-            and c.planned_start < end
-            and c.planned_end > start
-        ]
-    candidates = list(candidates)
-    names = dict(reach.names)
-    missing = {i for c in candidates for i in ci_ids_of(c)} - set(names)
-    if missing:
-        names.update(dict(_names(cache, missing)))
-    out: list[Conflict] = []
-    for other in candidates:
-        out.extend(_between(change, other, reach, names))
+        candidates = [c for c in candidates if _overlaps(c, change)]
     if windows is None:
         windows = windows_between(start, end)
-    out.extend(_blackouts(change, reach, windows, start, end))
+    found = _conflicts([(change, list(candidates))], list(windows), cache.user)
+    return found[change.pk]
+
+
+def _overlaps(other: ChangeRequest, change: ChangeRequest) -> bool:
+    """Whether ``other`` is another active change whose window overlaps ``change``'s."""
+    assert change.planned_start is not None and change.planned_end is not None
+    return (
+        other.pk != change.pk
+        and other.state in ACTIVE_STATES
+        and other.planned_start is not None
+        and other.planned_end is not None
+        and other.planned_start < change.planned_end
+        and other.planned_end > change.planned_start
+    )
+
+
+def _conflicts(
+    busy: list[tuple[ChangeRequest, list[ChangeRequest]]],
+    windows: list[ChangeWindow],
+    user: Any,
+) -> dict[int, list[Conflict]]:
+    """The conflicts of each change of ``busy`` with the other changes given with it (those
+    overlapping it, in order) and with ``windows``, from one walk of the CMDB."""
+    scope = {
+        ci.pk
+        for w in windows
+        if w.kind == WindowKind.BLACKOUT
+        for ci in w.configuration_items.all()
+    }
+    mine = {c.pk: ci_ids_of(c) for c, _o in busy}
+    others_of = {c.pk: set().union(*(ci_ids_of(o) for o in others)) for c, others in busy}
+    index = ReachIndex(
+        user,
+        starts=set().union(*mine.values()),
+        among=set().union(scope, *others_of.values()),
+    )
+    out = {}
+    for change, others in busy:
+        assert change.planned_start is not None and change.planned_end is not None
+        reach = index.reach(mine[change.pk], others_of[change.pk] | scope)
+        found: list[Conflict] = []
+        for other in others:
+            found.extend(_between(change, other, reach, index.names))
+        found.extend(_blackouts(change, reach, windows, change.planned_start, change.planned_end))
+        out[change.pk] = found
     return out
 
 
-def _names(cache: ReachCache, ids: set[int]) -> Iterable[tuple[int, str]]:
-    from steward.cmdb import selectors as cmdb
-
-    return cmdb.ci_list(user=cache.user).filter(pk__in=ids).values_list("pk", "name")
+def calendar_conflicts(
+    changes: Iterable[ChangeRequest],
+    *,
+    candidates: Iterable[ChangeRequest],
+    blackouts: Iterable[ChangeWindow],
+    user: Any,
+) -> dict[int, list[Conflict]]:
+    """The conflicts of each active change of ``changes`` that overlaps another active
+    change of ``candidates`` or a blackout of ``blackouts`` (all loaded by the calendar,
+    with their items and scopes), as ``conflicts_for`` finds them one by one; the overlaps
+    found from the changes sorted by start and the CMDB walked once for all of them, so
+    the calendar's queries do not grow with its changes."""
+    spans = sorted(
+        (c.planned_start, c.pk, c.planned_end, c)
+        for c in candidates
+        if c.state in ACTIVE_STATES and c.planned_start is not None and c.planned_end is not None
+    )
+    active = [c for *_s, c in spans]
+    starts = [start for start, *_r in spans]
+    longest = max((end - start for start, _pk, end, _c in spans), default=None)
+    windows = list(blackouts)
+    busy: list[tuple[ChangeRequest, list[ChangeRequest]]] = []
+    for change in changes:
+        start, end = change.planned_start, change.planned_end
+        if change.state not in ACTIVE_STATES or start is None or end is None:
+            continue
+        lo = bisect_left(starts, start - longest) if longest is not None else 0
+        others = [o for o in active[lo : bisect_left(starts, end)] if _overlaps(o, change)]
+        if others or any(w.start < end and w.end > start for w in windows):
+            busy.append((change, others))
+    return _conflicts(busy, windows, user) if busy else {}
 
 
 def has_blocking(conflicts: Iterable[Conflict]) -> bool:
