@@ -122,6 +122,11 @@ class CostCentre(AuditedModel):
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
 
+    def clean(self) -> None:
+        # A budget is held inside the organisation: never by a customer's contact.
+        if self.owner_id and self.owner.kind != "employee":
+            raise ValidationError({"owner": _("The owner must be one of our employees.")})
+
 
 class BudgetLine(AuditedModel):
     fiscal_year = models.ForeignKey(

@@ -184,3 +184,18 @@ def test_sync_endpoint_starts_a_job(world, api):
     assert response.status_code == 202
     assert response.json()["job"]
     assert api(world["employee"]).post(f"{BASE}/cost-records/sync/").status_code == 403
+
+
+def test_a_customer_contact_cannot_own_a_cost_centre(world, api):
+    from steward.org.models import Person
+
+    contact = Person.objects.get(user=world["customer"])
+    response = api(world["manager"]).post(
+        f"{BASE}/cost-centres/", {"code": "CC-X", "name": "X", "owner": contact.pk}, format="json"
+    )
+    assert response.status_code == 400
+    assert "owner" in response.json()["errors"]
+    fine = {"code": "CC-X", "name": "X", "owner": world["seller"].pk}
+    assert (
+        api(world["manager"]).post(f"{BASE}/cost-centres/", fine, format="json").status_code == 201
+    )
