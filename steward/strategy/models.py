@@ -124,7 +124,7 @@ class CostCentre(AuditedModel):
 
     def clean(self) -> None:
         # A budget is held inside the organisation: never by a customer's contact.
-        if self.owner_id and self.owner.kind != "employee":
+        if self.owner is not None and self.owner.kind != "employee":
             raise ValidationError({"owner": _("The owner must be one of our employees.")})
 
 
