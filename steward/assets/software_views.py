@@ -7,10 +7,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
@@ -28,7 +27,6 @@ from steward.assets.models import (
 )
 from steward.core import permissions
 from steward.core.export import csv_response, xlsx_response
-from steward.core.ui.forms import add_service_errors
 from steward.core.ui.views import Column, ObjectDetailView, ObjectEditView, ObjectListView
 from steward.core.validation import is_id
 
@@ -249,38 +247,18 @@ class VersionPolicyDetail(ObjectDetailView):
     ]
 
 
-class ServiceEditView(ObjectEditView):
-    """The generic edit page with the app's service as the write path."""
+class LicenceEdit(ObjectEditView):
+    """Licences are written through the licensing services."""
 
-    def save(self, obj: Any, data: dict[str, Any]) -> Any:
-        raise NotImplementedError
-
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        obj = self.get_object()
-        if obj is None and not permissions.can(request.user, "add", self.model):
-            raise PermissionDenied
-        form = self.get_form_class()(request.POST, instance=obj)
-        if not form.is_valid():
-            return self.render_form(form, obj, status=400)
-        names = [*form._meta.fields, "custom_fields"]
-        data = {n: form.cleaned_data[n] for n in names if n in form.cleaned_data}
-        try:
-            saved = self.save(obj, data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            return self.render_form(form, obj, status=400)
-        url = reverse(f"{self.url_prefix}_detail", kwargs={"pk": saved.pk})
-        return HttpResponseRedirect(url)
-
-
-class LicenceEdit(ServiceEditView):
     def save(self, obj: Any, data: dict[str, Any]) -> Any:
         if obj is None:
             return licensing.licence_create(data=data, actor=self.request.user)
         return licensing.licence_update(licence=obj, data=data, actor=self.request.user)
 
 
-class LicenceSeatAdd(ServiceEditView):
+class LicenceSeatAdd(ObjectEditView):
+    """A seat is assigned through the licensing services."""
+
     def save(self, obj: Any, data: dict[str, Any]) -> Any:
         return licensing.licence_seat_assign(
             licence=data["licence"],

@@ -9,7 +9,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext as _t
@@ -18,8 +18,6 @@ from django.views.decorators.http import require_POST
 
 from steward.changes import filtersets, problems, selectors
 from steward.changes.models import PROBLEM_TRANSITIONS, Problem, ProblemState
-from steward.core import permissions
-from steward.core.ui.forms import add_service_errors
 from steward.core.ui.views import Column, ObjectDetailView, ObjectEditView, ObjectListView
 from steward.core.validation import is_id
 
@@ -87,24 +85,13 @@ class ProblemEdit(ObjectEditView):
     model, url_prefix = Problem, "changes:problem"
     form_class = ProblemForm
 
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        obj = self.get_object()
-        if obj is None and not permissions.can(request.user, "add", Problem):
-            raise PermissionDenied
-        form = self.get_form_class()(request.POST, instance=obj)
-        if not form.is_valid():
-            return self.render_form(form, obj, status=400)
-        data = {n: form.cleaned_data[n] for n in PROBLEM_FIELDS if n in form.cleaned_data}
-        try:
-            if obj is None:
-                saved = problems.problem_create(data=data, actor=request.user)
-            else:
-                saved = problems.problem_update(problem=obj, data=data, actor=request.user)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            return self.render_form(form, obj, status=400)
-        messages.success(request, _t("Saved %(obj)s.") % {"obj": saved})
-        return HttpResponseRedirect(reverse("changes:problem_detail", kwargs={"pk": saved.pk}))
+    def form_data(self, form: Any) -> dict[str, Any]:
+        return {n: form.cleaned_data[n] for n in PROBLEM_FIELDS if n in form.cleaned_data}
+
+    def save(self, obj: Problem | None, data: dict[str, Any]) -> Problem:
+        if obj is None:
+            return problems.problem_create(data=data, actor=self.request.user)
+        return problems.problem_update(problem=obj, data=data, actor=self.request.user)
 
 
 def _problem(request: HttpRequest, pk: Any) -> Problem:

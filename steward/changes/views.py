@@ -9,7 +9,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext as _t
@@ -29,7 +29,6 @@ from steward.changes.models import (
 )
 from steward.cmdb import selectors as cmdb
 from steward.core import permissions
-from steward.core.ui.forms import add_service_errors
 from steward.core.ui.views import Column, ObjectDetailView, ObjectEditView, ObjectListView
 
 Team: Any = ChangeRequest._meta.get_field("assignment_team").related_model
@@ -121,43 +120,31 @@ class ChangeRequestEdit(ObjectEditView):
 
     model, url_prefix = ChangeRequest, "changes:changerequest"
 
-    def _form(self, obj: ChangeRequest | None, data: Any = None) -> ChangeRequestForm:
-        return ChangeRequestForm(data, instance=obj, querysets=_querysets(self.request.user))
-
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        obj = self.get_object()
-        if obj is None and not permissions.can(request.user, "add", self.model):
-            raise PermissionDenied
-        form = self._form(obj)
-        template = request.GET.get("template")
-        if obj is None and template and template.isdecimal() and len(template) < 19:
+    def make_form(self, obj: ChangeRequest | None, data: Any = None) -> ChangeRequestForm:
+        form = ChangeRequestForm(data, instance=obj, querysets=_querysets(self.request.user))
+        template = self.request.GET.get("template")
+        if (
+            obj is None
+            and data is None
+            and template
+            and template.isdecimal()
+            and len(template) < 19
+        ):
             form.initial.update({"template": template, "change_type": ChangeType.STANDARD})
-        return self.render_form(form, obj)
+        return form
 
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        obj = self.get_object()
-        if obj is None and not permissions.can(request.user, "add", self.model):
-            raise PermissionDenied
-        form = self._form(obj, request.POST)
-        if not form.is_valid():
-            return self.render_form(form, obj, status=400)
+    def form_data(self, form: Any) -> dict[str, Any]:
         data = dict(form.cleaned_data)
         if "configuration_items" in data:
             data["configuration_items"] = [ci.pk for ci in data["configuration_items"]]
-        try:
-            if obj is None:
-                saved = services.change_create(data=data, actor=request.user)
-            else:
-                if obj.state not in services.EDITABLE:
-                    data = {k: v for k, v in data.items() if k in services.LATE_FIELDS}
-                saved = services.change_update(change=obj, data=data, actor=request.user)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            return self.render_form(form, obj, status=400)
-        messages.success(request, _t("Saved %(obj)s.") % {"obj": saved})
-        return HttpResponseRedirect(
-            reverse("changes:changerequest_detail", kwargs={"pk": saved.pk})
-        )
+        return data
+
+    def save(self, obj: ChangeRequest | None, data: dict[str, Any]) -> ChangeRequest:
+        if obj is None:
+            return services.change_create(data=data, actor=self.request.user)
+        if obj.state not in services.EDITABLE:
+            data = {k: v for k, v in data.items() if k in services.LATE_FIELDS}
+        return services.change_update(change=obj, data=data, actor=self.request.user)
 
 
 def _change_or_404(request: HttpRequest, pk: Any) -> ChangeRequest:

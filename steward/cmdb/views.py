@@ -30,7 +30,6 @@ from steward.cmdb.models import (
 )
 from steward.cmdb.transfer import export_response
 from steward.core import permissions
-from steward.core.ui.forms import add_service_errors
 from steward.core.ui.views import Column, ObjectDetailView, ObjectEditView, ObjectListView
 from steward.core.validation import is_id
 
@@ -185,7 +184,7 @@ class ConfigurationItemEdit(ObjectEditView):
             return str(wanted)
         return obj.ci_class if obj is not None else None
 
-    def _form(self, obj: ConfigurationItem | None, data: Any = None) -> ConfigurationItemForm:
+    def make_form(self, obj: ConfigurationItem | None, data: Any = None) -> ConfigurationItemForm:
         return ConfigurationItemForm(
             data,
             instance=obj,
@@ -194,35 +193,23 @@ class ConfigurationItemEdit(ObjectEditView):
         )
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        obj = self.get_object()
-        if obj is None and not permissions.can(request.user, "add", self.model):
-            raise PermissionDenied
-        if obj is None and self._class(None) is None:
+        """A new item starts by choosing its class (its fields depend on it)."""
+        if "pk" not in kwargs and self._class(None) is None:
+            self.ensure_allowed(None)
             return render(
                 request,
                 "cmdb/ci_choose_class.html",
                 {"title": _t("New configuration item"), "classes": CIClass.choices},
             )
-        return self.render_form(self._form(obj), obj)
+        return super().get(request, *args, **kwargs)
 
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        obj = self.get_object()
-        if obj is None and not permissions.can(request.user, "add", self.model):
-            raise PermissionDenied
-        form = self._form(obj, request.POST)
-        if not form.is_valid():
-            return self.render_form(form, obj, status=400)
-        data = {n: form.cleaned_data[n] for n in [*form._meta.fields, "attributes"]}
-        try:
-            if obj is None:
-                saved = services.ci_create(data=data, actor=request.user)
-            else:
-                saved = services.ci_update(ci=obj, data=data, actor=request.user)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            return self.render_form(form, obj, status=400)
-        messages.success(request, _t("Saved %(obj)s.") % {"obj": saved})
-        return HttpResponseRedirect(reverse("cmdb:ci_detail", kwargs={"pk": saved.pk}))
+    def form_data(self, form: Any) -> dict[str, Any]:
+        return {n: form.cleaned_data[n] for n in [*form._meta.fields, "attributes"]}
+
+    def save(self, obj: ConfigurationItem | None, data: dict[str, Any]) -> ConfigurationItem:
+        if obj is None:
+            return services.ci_create(data=data, actor=self.request.user)
+        return services.ci_update(ci=obj, data=data, actor=self.request.user)
 
 
 def _ci_or_404(request: HttpRequest, pk: Any) -> ConfigurationItem:

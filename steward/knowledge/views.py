@@ -18,7 +18,6 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
 from steward.core import features, permissions
-from steward.core.ui.forms import add_service_errors
 from steward.core.ui.views import Column, ObjectEditView, ObjectListView
 from steward.knowledge import filtersets, fts, selectors, services
 from steward.knowledge.forms import ArticleForm, FeedbackForm, TicketForm
@@ -227,28 +226,17 @@ class ArticleEdit(ObjectEditView):
     model, url_prefix, form_class = Article, "knowledge:article", ArticleForm
     template_name = "knowledge/article_edit.html"
 
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        obj = self.get_object()
-        if obj is None and not permissions.can(request.user, "add", Article):
-            raise PermissionDenied
-        form = self.get_form_class()(request.POST, instance=obj)
-        if not form.is_valid():
-            return self.render_form(form, obj, status=400)
-        names = [*form._meta.fields, "custom_fields"]
-        data = {n: form.cleaned_data[n] for n in names if n in form.cleaned_data}
-        note = form.cleaned_data.get("note", "")
-        try:
-            if obj is None:
-                saved = services.article_create(actor=request.user, data=data, note=note)
-            else:
-                saved = services.article_update(
-                    article=obj, actor=request.user, data=data, note=note
-                )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            return self.render_form(form, obj, status=400)
-        messages.success(request, _t("Saved %(obj)s.") % {"obj": saved})
-        return HttpResponseRedirect(_read_url(saved))
+    def form_data(self, form: Any) -> dict[str, Any]:
+        return {**super().form_data(form), "note": form.cleaned_data.get("note", "")}
+
+    def save(self, obj: Article | None, data: dict[str, Any]) -> Article:
+        note = data.pop("note")
+        if obj is None:
+            return services.article_create(actor=self.request.user, data=data, note=note)
+        return services.article_update(article=obj, actor=self.request.user, data=data, note=note)
+
+    def success_url(self, saved: Article) -> str:
+        return _read_url(saved)
 
 
 @login_required

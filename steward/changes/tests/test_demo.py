@@ -54,7 +54,6 @@ def test_demo_year_of_changes(monkeypatch, django_capture_on_commit_callbacks):
     demo.load(rng=random.Random(4), log=lambda m: None)
     assert (ChangeRequest.objects.count(), ChangeTemplate.objects.count()) == counts
 
-
     # Incidents opened in the day after a failed change are recorded as caused by it.
     from steward.servicedesk.models import Ticket
 

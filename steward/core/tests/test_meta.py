@@ -112,6 +112,7 @@ NO_OWN_ENDPOINT = {
     "changes.CalendarFeedToken",
     "changes.ProblemIncident",
     "changes.ProblemTask",
+    "changes.ChangeIncident",
 }
 # List pages named otherwise than ``<app>:<model>_list``.
 LIST_PAGE = {
@@ -123,7 +124,8 @@ LIST_PAGE = {
 
 
 @pytest.mark.parametrize(
-    "app_label", ["org", "servicedesk", "catalogue", "knowledge", "assets", "cmdb", "changes"]
+    "app_label",
+    ["org", "servicedesk", "catalogue", "knowledge", "assets", "cmdb", "changes", "strategy"],
 )
 def test_every_domain_model_has_an_api_endpoint_and_list_page(app_label):
     api = _api_models()

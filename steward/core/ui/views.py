@@ -245,7 +245,11 @@ class ObjectDetailView(StewardView):
 
 
 class ObjectEditView(StewardView):
-    """Create (no pk) or edit a model through a ModelForm and the generic services."""
+    """Create (no pk) or edit a model through a form and a service. An app's edit page
+    overrides only what differs: ``make_form`` (querysets, initial values), ``form_data``
+    (what goes to the service), ``save`` (its own service instead of the generic one) and
+    ``success_url``; the permission check, the 400 with field errors from the form or the
+    service, the message and the (htmx) redirect stay here."""
 
     template_name = "core/edit.html"
     form_class: Any = None
@@ -258,7 +262,7 @@ class ObjectEditView(StewardView):
         except (self.model.DoesNotExist, ValueError):
             raise Http404 from None
 
-    def render_form(self, form: forms.ModelForm[Any], obj: Any, status: int = 200) -> HttpResponse:
+    def render_form(self, form: forms.BaseForm, obj: Any, status: int = 200) -> HttpResponse:
         verbose = self.model._meta.verbose_name
         title = _("Edit %(obj)s") % {"obj": obj} if obj else _("New %(model)s") % {"model": verbose}
         return render(
@@ -271,31 +275,47 @@ class ObjectEditView(StewardView):
     def get_form_class(self) -> Any:
         return with_custom_fields(self.form_class)
 
+    def make_form(self, obj: Any, data: Any = None) -> Any:
+        """The form, bound to ``data`` on POST."""
+        return self.get_form_class()(data, instance=obj)
+
+    def form_data(self, form: Any) -> dict[str, Any]:
+        """What the service receives: the form's fields (and custom fields) as cleaned."""
+        names = [*form._meta.fields, "custom_fields"]
+        return {name: form.cleaned_data[name] for name in names if name in form.cleaned_data}
+
+    def save(self, obj: Any, data: dict[str, Any]) -> Any:
+        """Write through the service; raise ValidationError to show the form again."""
+        if obj is None:
+            return services.object_create(model=self.model, data=data, actor=self.request.user)
+        return services.object_update(obj=obj, data=data, actor=self.request.user)
+
+    def success_url(self, saved: Any) -> str:
+        return reverse(f"{self.url_prefix}_detail", kwargs={"pk": saved.pk})
+
+    def ensure_allowed(self, obj: Any) -> None:
+        """Editing is checked by ``get_object`` (restricted to "change"); adding here."""
+        if obj is None and not permissions.can(self.request.user, "add", self.model):
+            raise PermissionDenied
+
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         obj = self.get_object()
-        if obj is None and not permissions.can(request.user, "add", self.model):
-            raise PermissionDenied
-        return self.render_form(self.get_form_class()(instance=obj), obj)
+        self.ensure_allowed(obj)
+        return self.render_form(self.make_form(obj), obj)
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         obj = self.get_object()
-        if obj is None and not permissions.can(request.user, "add", self.model):
-            raise PermissionDenied
-        form = self.get_form_class()(request.POST, instance=obj)
+        self.ensure_allowed(obj)
+        form = self.make_form(obj, request.POST)
         if not form.is_valid():
             return self.render_form(form, obj, status=400)
-        names = [*form._meta.fields, "custom_fields"]
-        data = {name: form.cleaned_data[name] for name in names if name in form.cleaned_data}
         try:
-            if obj is None:
-                saved = services.object_create(model=self.model, data=data, actor=request.user)
-            else:
-                saved = services.object_update(obj=obj, data=data, actor=request.user)
+            saved = self.save(obj, self.form_data(form))
         except ValidationError as exc:
             add_service_errors(form, exc)
             return self.render_form(form, obj, status=400)
         messages.success(request, _("Saved %(obj)s.") % {"obj": saved})
-        url = reverse(f"{self.url_prefix}_detail", kwargs={"pk": saved.pk})
+        url = self.success_url(saved)
         if self.is_htmx():
             response = HttpResponse(status=204)
             response["HX-Redirect"] = url
