@@ -9,5 +9,21 @@ from steward.strategy.models.budget import (
     FiscalYear,
     Source,
 )
+from steward.strategy.models.risk import (
+    ControlType,
+    Effectiveness,
+    Risk,
+    RiskCategory,
+    RiskControl,
+    RiskControlLink,
+    RiskIncident,
+    RiskMatrix,
+    RiskStatus,
+    TargetType,
+    Treatment,
+)
 
 __all__ = ["BudgetLine", "Category", "CostCentre", "CostRecord", "FiscalYear", "Source"]
+__all__ += ["ControlType", "Effectiveness", "Risk", "RiskCategory", "RiskControl"]
+__all__ += ["RiskControlLink", "RiskIncident", "RiskMatrix", "RiskStatus", "TargetType"]
+__all__ += ["Treatment"]
