@@ -84,8 +84,9 @@ def load(*, rng: random.Random, log: Callable[[str], None], password: str) -> di
     ]
     weights = [w for *_rest, w in LOCATIONS]
     departments = []
-    for name, code, _size in DEPARTMENTS:
-        cc = CostCenter.objects.create(organisation=org, code=code, name=name)
+    for index, (name, code, _size) in enumerate(DEPARTMENTS):
+        # IT's cost centre is the default: it takes contracts and unassigned stock.
+        cc = CostCenter.objects.create(organisation=org, code=code, name=name, is_default=not index)
         departments.append(Department.objects.create(organisation=org, name=name, cost_center=cc))
     people: list[Person] = []
     seen: set[str] = set()
@@ -120,6 +121,8 @@ def load(*, rng: random.Random, log: Callable[[str], None], password: str) -> di
         for p in members[1:]:
             p.manager = head
     Person.objects.bulk_update(people, ["manager"], batch_size=500)
+    for dept in departments:  # each department's head holds its cost centre's budget
+        CostCenter.objects.filter(pk=dept.cost_center_id).update(owner=by_dept[dept.pk][0])
     log(f"{len(people)} employees in {len(departments)} departments and {len(locations)} locations")
     it_people = by_dept[departments[0].pk]
     for i, name in enumerate(TEAMS):

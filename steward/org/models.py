@@ -4,6 +4,7 @@ external customer organisations, the people directory and teams."""
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
@@ -81,16 +82,46 @@ class CostCenter(AuditedModel):
         related_name="cost_centers",
         verbose_name=_("organisation"),
     )
+    """Where costs are booked: the departments pointing to it (``Department.cost_center``)
+    book theirs here. The owner (an employee) holds its budget in strategy; the default
+    centre takes the costs no other centre claims (contracts, unassigned stock)."""
+
     code = models.CharField(_("code"), max_length=30, unique=True)
     name = models.CharField(_("name"), max_length=200)
+    owner = models.ForeignKey(
+        "Person",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="owned_cost_centers",
+        verbose_name=_("owner"),
+        help_text=_("The employee who holds this cost centre's budget."),
+    )
+    is_default = models.BooleanField(
+        _("default"), default=False, help_text=_("Takes costs no other cost centre claims.")
+    )
+    is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
         ordering = ["code"]
         verbose_name = _("cost centre")
         verbose_name_plural = _("cost centres")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_default"],
+                condition=Q(is_default=True),
+                name="org_costcenter_one_default",
+                violation_error_message=_("Another cost centre is already the default."),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
+
+    def clean(self) -> None:
+        # A budget is held inside the organisation: never by a customer's contact.
+        if self.owner is not None and self.owner.kind != PersonKind.EMPLOYEE:
+            raise ValidationError({"owner": _("The owner must be one of our employees.")})
 
 
 class Department(AuditedModel):

@@ -7,7 +7,14 @@ from typing import Any
 from django.db.models import QuerySet
 
 from steward.core import permissions
-from steward.org.models import Organisation, OrganisationKind, Person, Team
+from steward.org.models import (
+    CostCenter,
+    Department,
+    Organisation,
+    OrganisationKind,
+    Person,
+    Team,
+)
 
 
 def person_list(*, user: Any) -> QuerySet[Person]:
@@ -97,3 +104,53 @@ def customer_contacts() -> QuerySet[Person]:
 
 def organisation_list(*, user: Any) -> QuerySet[Organisation]:
     return permissions.restrict(Organisation.objects.all(), user)
+
+
+# Cost centres, for budgets and showback (steward.strategy).
+
+
+def cost_center_list(*, user: Any) -> QuerySet[CostCenter]:
+    return permissions.restrict(CostCenter.objects.select_related("owner", "organisation"), user)
+
+
+def cost_centers_owned_by(*, user: Any) -> QuerySet[CostCenter]:
+    """The cost centres whose owner is ``user``'s person (the budgets they hold)."""
+    return CostCenter.objects.filter(owner__user=user)
+
+
+def cost_centers_all() -> QuerySet[CostCenter]:
+    return CostCenter.objects.all()
+
+
+def cost_center_default() -> CostCenter | None:
+    """The active default cost centre: it takes the costs no other centre claims."""
+    return CostCenter.objects.filter(is_default=True, is_active=True).first()
+
+
+def cost_center_of_departments() -> dict[int, int]:
+    """Department id -> the id of its cost centre, for departments with an active one."""
+    return dict(
+        Department.objects.filter(cost_center__is_active=True).values_list("pk", "cost_center_id")
+    )
+
+
+def department_headcounts() -> dict[int, int]:
+    """Department id -> active employees in it (one GROUP BY)."""
+    from django.db.models import Count
+
+    from steward.org.models import PersonKind
+
+    rows = (
+        Person.objects.filter(kind=PersonKind.EMPLOYEE, is_active=True, department__isnull=False)
+        .values("department_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return {r["department_id"]: r["n"] for r in rows}
+
+
+def department_list_for_costs() -> QuerySet[Department]:
+    """Departments of the internal organisation with their cost centre, for showback."""
+    return Department.objects.filter(organisation__kind=OrganisationKind.INTERNAL).select_related(
+        "cost_center"
+    )

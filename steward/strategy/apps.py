@@ -23,22 +23,18 @@ class StrategyConfig(AppConfig):
 def _register_policies() -> None:
     """Who may see and change budgets.
 
-    IT managers (and administrators) run the budget: they keep fiscal years, cost centres,
-    budget lines and manual costs. Asset managers read every budget (they buy what it pays
-    for). Any other internal login (agents, employees) reads only the cost centres whose
-    owner they are, with their budget lines and costs. Customer contacts see nothing: no
-    tenant field, these rows belong to the IT organisation. Costs rolled up from assets are
-    changed in assets, never here."""
+    IT managers (and administrators) run the budget: they keep fiscal years, budget lines
+    and manual costs (cost centres are org's, kept under Organisation). Asset managers read
+    every budget (they buy what it pays for). Any other internal login (agents, employees)
+    reads only the budget lines and costs of the cost centres whose owner they are. Customer
+    contacts see nothing: no tenant field, these rows belong to the IT organisation. Costs
+    rolled up from assets are changed in assets, never here."""
     from steward.core import permissions
     from steward.core.permissions import INTERNAL, MANAGERS, Policy
-    from steward.strategy.models import BudgetLine, CostCentre, CostRecord, FiscalYear
+    from steward.strategy.models import BudgetLine, CostRecord, FiscalYear
 
     permissions.register(
         FiscalYear, Policy(view=INTERNAL, add=MANAGERS, change=MANAGERS, delete=MANAGERS)
-    )
-    permissions.register(
-        CostCentre,
-        Policy(view=INTERNAL, add=MANAGERS, change=MANAGERS, delete=MANAGERS, scope=_held("")),
     )
     permissions.register(
         BudgetLine,
@@ -87,20 +83,16 @@ def _manual_only(inner: RowScope) -> RowScope:
 
 def _register_menu_and_search() -> None:
     from steward.core import registry
-    from steward.strategy.models import BudgetLine, CostCentre, CostRecord, FiscalYear
+    from steward.strategy.models import BudgetLine, CostRecord, FiscalYear
 
     section = _("Strategy")
     for label, url_name, model in (
         (_("Budget"), "strategy:budget", BudgetLine),
         (_("Budget lines"), "strategy:budgetline_list", BudgetLine),
         (_("Costs"), "strategy:costrecord_list", CostRecord),
-        (_("Cost centres"), "strategy:costcentre_list", CostCentre),
         (_("Fiscal years"), "strategy:fiscalyear_list", FiscalYear),
     ):
         registry.register_menu(section, label, url_name, model=model, section_order=70)
-    registry.register_search(
-        CostCentre, fields=("code", "name"), url_name="strategy:costcentre_detail"
-    )
 
 
 def _ensure_schedule(sender, **kwargs):  # type: ignore[no-untyped-def]

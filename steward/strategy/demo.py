@@ -1,8 +1,8 @@
 """Two years of budget and actuals for the demo organisation: the last calendar year (closed)
 and the current one (running).
 
-A cost centre per department of the organisation (its code, its head as owner; IT's is the
-default), hardware, software and contract costs rolled up from the assets demo, manual
+The organisation's cost centres (org's demo gives each department one, owned by its head;
+IT's is the default), hardware, software and contract costs rolled up from the assets demo, manual
 entries for what assets do not know (IT staff, the monthly cloud bill, consulting each
 quarter), and budget lines planned close to what was spent, a few of them too tight or too
 generous so the variance tells a story. Fixed seed, idempotent (stops when the current
@@ -23,7 +23,6 @@ from steward.strategy import rollup
 from steward.strategy.models import (
     BudgetLine,
     Category,
-    CostCentre,
     CostRecord,
     FiscalYear,
     Source,
@@ -51,46 +50,28 @@ def load(*, rng: Any, log: Callable[[str], None], **_: Any) -> None:
         )
         for y in (today.year - 1, today.year)
     ]
-    centres, it_size = _centres(org)
-    if not centres:
-        log("no departments: load the org demo first")
+    it, it_size = _centres(org)
+    if it is None:
+        log("no default cost centre: load the org demo first")
         return
     counts = cost_sync()
-    manual = _manual(rng, years, centres[0], it_size, today)
+    manual = _manual(rng, years, it, it_size, today)
     lines = sum(_plan(rng, year, today) for year in years)
     log(
-        f"{len(centres)} cost centres, {counts['created']} costs rolled up from assets, "
+        f"{counts['created']} costs rolled up from assets, "
         f"{manual} manual costs, {lines} budget lines over {len(years)} fiscal years"
     )
 
 
-def _centres(org: Any) -> tuple[list[CostCentre], int]:
-    """One cost centre per department, IT's first (the default); its head owns it."""
-    departments: dict[int, Any] = {}
-    heads: dict[int, Any] = {}
-    sizes: dict[int, int] = {}
-    people = org_selectors.active_employees(org).select_related("department__cost_center")
-    for person in people.order_by("pk"):
-        dept = person.department
-        if dept is None:
-            continue
-        departments.setdefault(dept.pk, dept)
-        heads.setdefault(dept.pk, person)
-        sizes[dept.pk] = sizes.get(dept.pk, 0) + 1
-    ordered = sorted(departments.values(), key=lambda d: ("Information" not in d.name, d.pk))
-    centres = []
-    for index, dept in enumerate(ordered):
-        code = dept.cost_center.code if dept.cost_center_id else f"CC-{dept.pk}"
-        centres.append(
-            CostCentre.objects.create(
-                code=code,
-                name=dept.name,
-                owner=heads[dept.pk],
-                department=dept,
-                is_default=index == 0,
-            )
-        )
-    return centres, sizes[ordered[0].pk] if ordered else 0
+def _centres(org: Any) -> tuple[Any, int]:
+    """The default cost centre (org's demo makes it IT's, owned by IT's head) and the size
+    of the departments booking on it."""
+    default = org_selectors.cost_center_default()
+    if default is None:
+        return None, 0
+    sizes = org_selectors.department_headcounts()
+    departments = org_selectors.department_list_for_costs().filter(cost_center=default)
+    return default, sum(sizes.get(d.pk, 0) for d in departments)
 
 
 def _months(year: FiscalYear, today: datetime.date) -> list[datetime.date]:
@@ -98,9 +79,7 @@ def _months(year: FiscalYear, today: datetime.date) -> list[datetime.date]:
     return [d for d in first if year.covers(d) and d <= today]
 
 
-def _manual(
-    rng: Any, years: list[FiscalYear], it: CostCentre, it_size: int, today: datetime.date
-) -> int:
+def _manual(rng: Any, years: list[FiscalYear], it: Any, it_size: int, today: datetime.date) -> int:
     records = []
     cloud = CLOUD_START
     for year in years:

@@ -6,21 +6,13 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from steward.core.filtersets import SearchFilterSet
-from steward.strategy.models import BudgetLine, Category, CostCentre, CostRecord, FiscalYear, Source
+from steward.strategy.models import BudgetLine, Category, CostRecord, FiscalYear, Source
 
 
 class FiscalYearFilterSet(SearchFilterSet):
     class Meta:
         model = FiscalYear
         fields = ["q"]
-
-
-class CostCentreFilterSet(SearchFilterSet):
-    search_fields = ("code", "name")
-
-    class Meta:
-        model = CostCentre
-        fields = ["q", "is_active", "is_default"]
 
 
 class BudgetLineFilterSet(SearchFilterSet):

@@ -1,12 +1,8 @@
-from typing import Any
-
 from django import forms
 
-from steward.core.ui.lookup import LookupSelect
-from steward.strategy.models import BudgetLine, CostCentre, CostRecord, FiscalYear
+from steward.strategy.models import BudgetLine, CostRecord, FiscalYear
 
 DATE = forms.DateInput(attrs={"type": "date"})
-Person: Any = CostCentre._meta.get_field("owner").related_model
 
 
 class FiscalYearForm(forms.ModelForm):  # type: ignore[type-arg]
@@ -14,13 +10,6 @@ class FiscalYearForm(forms.ModelForm):  # type: ignore[type-arg]
         model = FiscalYear
         fields = ["name", "start", "end"]
         widgets = {"start": DATE, "end": DATE}
-
-
-class CostCentreForm(forms.ModelForm):  # type: ignore[type-arg]
-    class Meta:
-        model = CostCentre
-        fields = ["code", "name", "owner", "department", "is_default", "is_active"]
-        widgets = {"owner": LookupSelect(Person)}
 
 
 class BudgetLineForm(forms.ModelForm):  # type: ignore[type-arg]

@@ -26,7 +26,7 @@ from typing import Any
 from django.db import connection
 from django.db.models import QuerySet
 
-from steward.strategy.models import BudgetLine, Category, CostCentre, CostRecord, FiscalYear
+from steward.strategy.models import BudgetLine, Category, CostRecord, FiscalYear
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
@@ -92,8 +92,16 @@ def forecast(*, actual: Decimal, booked: Decimal, elapsed_days: int, days: int) 
     return (actual + max(run, booked)).quantize(CENT, ROUND_HALF_UP)
 
 
-def _sql(centres: QuerySet[CostCentre] | None) -> tuple[str, list[Any]]:
-    cost, line, centre = (m._meta.db_table for m in (CostRecord, BudgetLine, CostCentre))
+def _centre_table() -> str:
+    """org's cost-centre table, named through the foreign key (strategy never imports org's
+    models)."""
+    related = CostRecord._meta.get_field("cost_centre").related_model
+    assert related is not None and not isinstance(related, str)
+    return related._meta.db_table
+
+
+def _sql(centres: QuerySet[Any] | None) -> tuple[str, list[Any]]:
+    cost, line, centre = CostRecord._meta.db_table, BudgetLine._meta.db_table, _centre_table()
     limit, params = "", []
     if centres is not None:
         inner, inner_params = centres.values("pk").query.sql_with_params()
@@ -118,7 +126,7 @@ def _sql(centres: QuerySet[CostCentre] | None) -> tuple[str, list[Any]]:
 
 
 def rollup(
-    *, fiscal_year: FiscalYear, as_of: datetime.date, centres: QuerySet[CostCentre] | None
+    *, fiscal_year: FiscalYear, as_of: datetime.date, centres: QuerySet[Any] | None
 ) -> Rollup:
     """The year's figures as of ``as_of``, for the cost centres in ``centres`` (None: all)."""
     sql, limit_params = _sql(centres)

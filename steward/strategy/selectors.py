@@ -9,9 +9,11 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from steward.core import permissions
+from steward.core.permissions import MANAGERS, Role
 from steward.core.validation import is_id
+from steward.org import selectors as org
 from steward.strategy import rollup
-from steward.strategy.models import BudgetLine, CostCentre, CostRecord, FiscalYear
+from steward.strategy.models import BudgetLine, CostRecord, FiscalYear
 
 
 def fiscal_year_list(*, user: Any) -> QuerySet[FiscalYear]:
@@ -35,8 +37,23 @@ def fiscal_year_current(*, user: Any, on: datetime.date | None = None) -> Fiscal
     )
 
 
-def cost_centre_list(*, user: Any) -> QuerySet[CostCentre]:
-    return permissions.restrict(CostCentre.objects.select_related("owner", "department"), user)
+BUDGET_READERS = MANAGERS | {Role.ASSET_MANAGER}
+
+
+def budget_centres(*, user: Any) -> QuerySet[Any] | None:
+    """The cost centres whose budget ``user`` may read: None for all (IT and asset managers),
+    else those they own (the same rule as the budget lines' and costs' scope)."""
+    if permissions.roles_of(user) & BUDGET_READERS:
+        return None
+    return org.cost_centers_owned_by(user=user)
+
+
+def cost_centre_list(*, user: Any) -> QuerySet[Any]:
+    """Cost centres (org's) whose budget ``user`` may read."""
+    centres = budget_centres(user=user)
+    if not permissions.can(user, "view", BudgetLine):
+        return org.cost_centers_all().none()
+    return org.cost_centers_all() if centres is None else centres
 
 
 def budget_line_list(*, user: Any) -> QuerySet[BudgetLine]:
@@ -60,11 +77,11 @@ def budget_rollup(
 ) -> rollup.Rollup:
     """Planned vs actual vs forecast of ``fiscal_year`` over the cost centres ``user`` may
     see (or one of them), as of ``as_of`` (today). See ``rollup`` for the forecast."""
-    everything = CostCentre.objects.all()
-    visible = permissions.restrict(everything, user)
-    centres: QuerySet[CostCentre] | None = None if visible is everything else visible
+    centres = budget_centres(user=user)
     if cost_centre_id is not None:
-        centres = (centres if centres is not None else everything).filter(pk=cost_centre_id)
+        centres = (centres if centres is not None else org.cost_centers_all()).filter(
+            pk=cost_centre_id
+        )
     return rollup.rollup(
         fiscal_year=fiscal_year, as_of=as_of or timezone.localdate(), centres=centres
     )

@@ -1,9 +1,10 @@
 """The roll-up of costs from assets: asset purchases, licences and contracts become cost
 records of the fiscal year their date falls in.
 
-Where a cost lands: an asset's on the cost centre of its holder's department, a licence's on
+Where a cost lands (cost centres are org's: a department points to its centre): an asset's
+on the cost centre of its holder's department, a licence's on
 the cost centre of its owner's department, anything else (contracts, stock, people of a
-department without a cost centre) on the default cost centre. Costs dated outside every
+department without an active cost centre) on the default cost centre. Costs dated outside every
 fiscal year are not rolled up; those with nowhere to land (no default centre) are skipped
 and counted.
 
@@ -23,7 +24,8 @@ from steward.assets import selectors as assets
 from steward.core import permissions
 from steward.core.jobs import JobReporter, job_handler, job_start
 from steward.core.models import Job
-from steward.strategy.models import Category, CostCentre, CostRecord, FiscalYear, Source
+from steward.org import selectors as org
+from steward.strategy.models import Category, CostRecord, FiscalYear, Source
 
 HANDLER = "strategy.cost_sync"
 CATEGORY = {
@@ -36,12 +38,10 @@ BATCH = 2000
 
 
 def _landing() -> tuple[dict[int, int], int | None]:
-    centres = CostCentre.objects.filter(is_active=True)
-    by_department = dict(
-        centres.filter(department__isnull=False).values_list("department_id", "pk")
-    )
-    default = centres.filter(is_default=True).values_list("pk", flat=True).first()
-    return by_department, default
+    """Department id -> its active cost centre (``Department.cost_center`` in org), and the
+    active default centre."""
+    default = org.cost_center_default()
+    return org.cost_center_of_departments(), default.pk if default else None
 
 
 @transaction.atomic

@@ -16,13 +16,6 @@ urlpatterns: list[URLPattern] = [
         form_class=forms.FiscalYearForm,
     ),
     *crud(
-        "cost-centres",
-        "costcentre",
-        list_view=views.CostCentreList,
-        detail_view=views.CostCentreDetail,
-        form_class=forms.CostCentreForm,
-    ),
-    *crud(
         "budget-lines",
         "budgetline",
         list_view=views.BudgetLineList,

@@ -1,5 +1,5 @@
 """Pages of budget and cost: the budget of a year (chart and table), and the lists and
-forms of fiscal years, cost centres, budget lines and costs."""
+forms of fiscal years, budget lines and costs (cost centres are org's pages)."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from steward.core import permissions
 from steward.core.ui.views import Column, ObjectDetailView, ObjectListView
 from steward.core.validation import is_id
 from steward.strategy import filtersets, selectors, services
-from steward.strategy.models import BudgetLine, CostCentre, CostRecord, FiscalYear
+from steward.strategy.models import BudgetLine, CostRecord, FiscalYear
 
 
 class FiscalYearList(ObjectListView):
@@ -36,33 +36,6 @@ class FiscalYearList(ObjectListView):
 class FiscalYearDetail(ObjectDetailView):
     model, url_prefix = FiscalYear, "strategy:fiscalyear"
     fields = [Column("name", _("Name")), Column("start", _("Start")), Column("end", _("End"))]
-
-
-class CostCentreList(ObjectListView):
-    model, url_prefix = CostCentre, "strategy:costcentre"
-    filterset_class = filtersets.CostCentreFilterSet
-    select_related = ("owner", "department")
-    columns = [
-        Column("code", _("Code"), sort="code", link=True),
-        Column("name", _("Name"), sort="name"),
-        Column("owner", _("Owner")),
-        Column("department", _("Department")),
-        Column("is_default", _("Default")),
-        Column("is_active", _("Active")),
-    ]
-
-
-class CostCentreDetail(ObjectDetailView):
-    model, url_prefix = CostCentre, "strategy:costcentre"
-    select_related = ("owner", "department")
-    fields = [
-        Column("code", _("Code")),
-        Column("name", _("Name")),
-        Column("owner", _("Owner")),
-        Column("department", _("Department")),
-        Column("is_default", _("Default")),
-        Column("is_active", _("Active")),
-    ]
 
 
 class BudgetLineList(ObjectListView):

@@ -5,7 +5,7 @@ from rest_framework import serializers
 
 from steward.core.api.serializers import StrictSerializer
 from steward.core.validation import MAX_ID
-from steward.strategy.models import BudgetLine, CostCentre, CostRecord, FiscalYear
+from steward.strategy.models import BudgetLine, CostRecord, FiscalYear
 
 COMMON = ["custom_fields", "created_at", "updated_at"]
 
@@ -14,12 +14,6 @@ class FiscalYearSerializer(StrictSerializer):
     class Meta:
         model = FiscalYear
         fields = ["id", "name", "start", "end", *COMMON]
-
-
-class CostCentreSerializer(StrictSerializer):
-    class Meta:
-        model = CostCentre
-        fields = ["id", "code", "name", "owner", "department", "is_default", "is_active", *COMMON]
 
 
 class BudgetLineSerializer(StrictSerializer):

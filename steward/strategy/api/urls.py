@@ -5,7 +5,6 @@ from steward.strategy.api import views
 
 router = SimpleRouter()
 router.register("fiscal-years", views.FiscalYearViewSet)
-router.register("cost-centres", views.CostCentreViewSet)
 router.register("budget-lines", views.BudgetLineViewSet)
 router.register("cost-records", views.CostRecordViewSet)
 

@@ -1,4 +1,4 @@
-"""Budget and cost API: fiscal years, cost centres, budget lines and costs (list, create,
+"""Budget and cost API: fiscal years, budget lines and costs (list, create,
 update; costs rolled up from assets are read-only), the roll-up of a year (read-only) and
 starting the roll-up from assets."""
 
@@ -18,7 +18,7 @@ from rest_framework.views import APIView
 from steward.core.api.viewsets import StewardViewSet
 from steward.strategy import filtersets, selectors, services
 from steward.strategy.api import serializers as s
-from steward.strategy.models import BudgetLine, CostCentre, CostRecord, FiscalYear
+from steward.strategy.models import BudgetLine, CostRecord, FiscalYear
 
 JobStarted = inline_serializer("CostSyncStarted", fields={"job": serializers.UUIDField()})
 
@@ -27,12 +27,6 @@ class FiscalYearViewSet(StewardViewSet):
     queryset = FiscalYear.objects.all()
     serializer_class = s.FiscalYearSerializer
     filterset_class = filtersets.FiscalYearFilterSet
-
-
-class CostCentreViewSet(StewardViewSet):
-    queryset = CostCentre.objects.all()
-    serializer_class = s.CostCentreSerializer
-    filterset_class = filtersets.CostCentreFilterSet
 
 
 class BudgetLineViewSet(StewardViewSet):

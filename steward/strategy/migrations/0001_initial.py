@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('org', '0003_person_email_case_insensitive'),
+        ('org', '0004_costcenter_owner_default_active'),
     ]
 
     operations = [
@@ -33,26 +33,6 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.CreateModel(
-            name='CostCentre',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('custom_fields', models.JSONField(blank=True, default=dict)),
-                ('code', models.CharField(max_length=30, unique=True, verbose_name='code')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('is_default', models.BooleanField(default=False, help_text='Takes costs no other cost centre claims.', verbose_name='default')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
-                ('department', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='org.department', verbose_name='department')),
-                ('owner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='org.person', verbose_name='owner')),
-            ],
-            options={
-                'verbose_name': 'cost centre',
-                'verbose_name_plural': 'cost centres',
-                'ordering': ['code'],
-            },
-        ),
-        migrations.CreateModel(
             name='CostRecord',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
@@ -65,7 +45,7 @@ class Migration(migrations.Migration):
                 ('description', models.CharField(blank=True, max_length=300, verbose_name='description')),
                 ('source', models.CharField(choices=[('manual', 'Manual entry'), ('asset', 'Asset purchase'), ('licence', 'Licence'), ('contract', 'Contract')], default='manual', editable=False, max_length=10, verbose_name='source')),
                 ('source_id', models.PositiveBigIntegerField(editable=False, null=True, verbose_name='source id')),
-                ('cost_centre', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='cost_records', to='strategy.costcentre')),
+                ('cost_centre', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='cost_records', to='org.costcenter', verbose_name='cost centre')),
                 ('fiscal_year', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='cost_records', to='strategy.fiscalyear')),
             ],
             options={
@@ -84,7 +64,7 @@ class Migration(migrations.Migration):
                 ('category', models.CharField(choices=[('hardware', 'Hardware'), ('software', 'Software'), ('cloud', 'Cloud'), ('services', 'Services'), ('staff', 'Staff')], max_length=10, verbose_name='category')),
                 ('planned', models.DecimalField(decimal_places=2, max_digits=14, validators=[django.core.validators.MinValueValidator(Decimal('0')), django.core.validators.MaxValueValidator(Decimal('999999999999'))], verbose_name='planned')),
                 ('notes', models.TextField(blank=True, verbose_name='notes')),
-                ('cost_centre', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='budget_lines', to='strategy.costcentre')),
+                ('cost_centre', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='budget_lines', to='org.costcenter', verbose_name='cost centre')),
                 ('fiscal_year', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='budget_lines', to='strategy.fiscalyear')),
             ],
             options={
@@ -92,10 +72,6 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'budget lines',
                 'ordering': ['fiscal_year', 'cost_centre', 'category'],
             },
-        ),
-        migrations.AddConstraint(
-            model_name='costcentre',
-            constraint=models.UniqueConstraint(condition=models.Q(('is_default', True)), fields=('is_default',), name='strategy_costcentre_one_default', violation_error_message='Another cost centre is already the default.'),
         ),
         migrations.AddIndex(
             model_name='costrecord',

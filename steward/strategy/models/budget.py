@@ -1,6 +1,6 @@
-"""Budget and cost: fiscal years, cost centres, the budget planned per fiscal year, cost
-centre and category, and the costs actually incurred (entered by hand or rolled up from
-assets, licences and contracts by ``sync``)."""
+"""Budget and cost: fiscal years, the budget planned per fiscal year, cost centre (the
+organisation's, ``org.CostCenter``) and category, and the costs actually incurred (entered
+by hand or rolled up from assets, licences and contracts by ``sync``)."""
 
 from __future__ import annotations
 
@@ -78,62 +78,15 @@ class FiscalYear(AuditedModel):
         return self.start <= day <= self.end
 
 
-class CostCentre(AuditedModel):
-    """Where costs are booked. The owner (a person in the directory) sees its budget; costs
-    of assets and licences held by people of ``department`` roll up here. The default
-    centre takes the costs no other centre claims (contracts, unassigned stock)."""
-
-    code = models.CharField(_("code"), max_length=30, unique=True)
-    name = models.CharField(_("name"), max_length=200)
-    owner = models.ForeignKey(
-        "org.Person",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("owner"),
-    )
-    department = models.OneToOneField(
-        "org.Department",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("department"),
-    )
-    is_default = models.BooleanField(
-        _("default"), default=False, help_text=_("Takes costs no other cost centre claims.")
-    )
-    is_active = models.BooleanField(_("active"), default=True)
-
-    class Meta:
-        ordering = ["code"]
-        verbose_name = _("cost centre")
-        verbose_name_plural = _("cost centres")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["is_default"],
-                condition=Q(is_default=True),
-                name="strategy_costcentre_one_default",
-                violation_error_message=_("Another cost centre is already the default."),
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.code} {self.name}"
-
-    def clean(self) -> None:
-        # A budget is held inside the organisation: never by a customer's contact.
-        if self.owner is not None and self.owner.kind != "employee":
-            raise ValidationError({"owner": _("The owner must be one of our employees.")})
-
-
 class BudgetLine(AuditedModel):
     fiscal_year = models.ForeignKey(
         FiscalYear, on_delete=models.PROTECT, related_name="budget_lines"
     )
     cost_centre = models.ForeignKey(
-        CostCentre, on_delete=models.PROTECT, related_name="budget_lines"
+        "org.CostCenter",
+        on_delete=models.PROTECT,
+        related_name="budget_lines",
+        verbose_name=_("cost centre"),
     )
     category = models.CharField(_("category"), max_length=10, choices=Category.choices)
     planned = models.DecimalField(
@@ -171,7 +124,10 @@ class CostRecord(AuditedModel):
         _("amount"), validators=AMOUNT_VALIDATORS, max_digits=14, decimal_places=2
     )
     cost_centre = models.ForeignKey(
-        CostCentre, on_delete=models.PROTECT, related_name="cost_records"
+        "org.CostCenter",
+        on_delete=models.PROTECT,
+        related_name="cost_records",
+        verbose_name=_("cost centre"),
     )
     category = models.CharField(_("category"), max_length=10, choices=Category.choices)
     description = models.CharField(_("description"), max_length=300, blank=True)
