@@ -27,54 +27,15 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
-PG_ADMIN = os.environ.get("BENCH_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/postgres")
+from bench import common  # noqa: E402  (the repository root is on the path only now)
+
 PRODUCTS, PUBLISHERS, VERSIONS = 2000, 50, 3
-
-
-def _create_database() -> str:
-    import psycopg
-
-    name = f"steward_bench_{secrets.token_hex(4)}"
-    with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    return name
-
-
-def _drop_database(name: str) -> None:
-    import psycopg
-
-    with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def _copy(model: Any, given: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
-    """COPY rows of ``given`` columns; every other column gets its model default."""
-    from django.db import connection, transaction
-
-    fields = {f.attname: f for f in model._meta.concrete_fields}
-    rest = [n for n in fields if n not in given and not fields[n].primary_key]
-    defaults = []
-    for name in rest:
-        f = fields[name]
-        value = None if f.null and not f.has_default() else f.get_default()
-        defaults.append(json.dumps(value) if isinstance(value, dict) else value)
-    names = ", ".join(f'"{fields[c].column}"' for c in (*given, *rest))
-    count = 0
-    with (
-        transaction.atomic(),
-        connection.cursor() as cursor,
-        cursor.cursor.copy(f"COPY {model._meta.db_table} ({names}) FROM STDIN") as copy,
-    ):
-        for row in rows:
-            copy.write_row((*row, *defaults))
-            count += 1
-    return count
 
 
 def _world(rng: random.Random, devices: int) -> dict[str, Any]:
@@ -101,7 +62,7 @@ def _world(rng: random.Random, devices: int) -> dict[str, Any]:
     model = HardwareModel.objects.create(
         manufacturer=maker, name="Laptop", category=Category.LAPTOP
     )
-    _copy(
+    common.bulk_write(
         Publisher,
         ["id", "name", "key", "created_at", "updated_at"],
         (
@@ -109,7 +70,7 @@ def _world(rng: random.Random, devices: int) -> dict[str, Any]:
             for i in range(1, PUBLISHERS + 1)
         ),
     )
-    _copy(
+    common.bulk_write(
         SoftwareProduct,
         ["id", "publisher_id", "name", "key", "licence_required", "created_at", "updated_at"],
         (
@@ -125,7 +86,7 @@ def _world(rng: random.Random, devices: int) -> dict[str, Any]:
             for p in range(1, PRODUCTS + 1)
         ),
     )
-    _copy(
+    common.bulk_write(
         SoftwareVersion,
         ["id", "product_id", "version", "version_key", "created_at", "updated_at"],
         (
@@ -156,7 +117,7 @@ def _world(rng: random.Random, devices: int) -> dict[str, Any]:
                 now,
             )
         )
-    _copy(
+    common.bulk_write(
         Licence,
         ["product_id", "name", "licence_type", "quantity", "start_date", "expiry_date",
          "created_at", "updated_at"],
@@ -202,8 +163,8 @@ def main() -> None:
     if args.installs > PRODUCTS:
         raise SystemExit(f"--installs is at most {PRODUCTS}")
 
-    name = _create_database()
-    os.environ["STEWARD_DATABASE_URL"] = PG_ADMIN.rsplit("/", 1)[0] + "/" + name
+    name = f"steward_bench_{secrets.token_hex(4)}"
+    os.environ["STEWARD_DATABASE_URL"] = common.create_database(name)
     os.environ.setdefault("STEWARD_DATA_DIR", tempfile.mkdtemp(prefix="steward-bench-"))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "steward.config.settings")
     try:
@@ -213,7 +174,7 @@ def main() -> None:
             from django.db import connections
 
             connections.close_all()
-            _drop_database(name)
+            common.drop_database(name)
     print(json.dumps(results, indent=2))
     if args.json:
         args.json.write_text(json.dumps(results, indent=2) + "\n")
@@ -233,13 +194,13 @@ def _run(args: argparse.Namespace) -> dict[str, Any]:
     rng = random.Random(20261202)
     started = time.perf_counter()
     world = _world(rng, args.devices)
-    _copy(
+    common.bulk_write(
         Asset,
         ["id", "asset_tag", "model_id", "serial", "organisation_id", "status", "created_at",
          "updated_at"],
         _assets(args.devices, world, rng),
     )  # fmt: skip
-    _copy(
+    common.bulk_write(
         DeviceOS,
         ["asset_id", "os_name", "os_version", "cpu_cores", "created_at", "updated_at"],
         (
@@ -255,7 +216,7 @@ def _run(args: argparse.Namespace) -> dict[str, Any]:
             if i % 10
         ),
     )
-    rows = _copy(
+    rows = common.bulk_write(
         Installation,
         ["id", "asset_id", "product_id", "version_id", "source", "discovered_at", "created_at",
          "updated_at"],

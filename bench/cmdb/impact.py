@@ -24,25 +24,21 @@ import datetime
 import gc
 import json
 import os
-import platform
 import random
 import sqlite3
-import statistics
 import subprocess
 import sys
-import tempfile
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
+from bench import common  # noqa: E402  (the repository root is on the path only now)
+
 RESULTS = Path(__file__).with_name("results-impact.json")
-README = ROOT / "bench/README.md"
-START, END = "<!-- cmdb-impact:start -->", "<!-- cmdb-impact:end -->"
-PG_ADMIN = os.environ.get("BENCH_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/postgres")
 PG_NAME = "steward_bench_impact"
 SEED = 20261202
 HOPS = 10  # what the item page and the API use when not told otherwise
@@ -233,73 +229,6 @@ def union_rows(succ: dict[int, Any], start: int, hops: int) -> int:
     return total
 
 
-def percentiles(seconds: list[float]) -> dict[str, float]:
-    ms = sorted(s * 1000 for s in seconds)
-    cut = statistics.quantiles(ms, n=100, method="inclusive")
-    return {
-        "p50": round(statistics.median(ms), 2),
-        "p95": round(cut[94], 2),
-        "p99": round(cut[98], 2),
-        "min": round(ms[0], 2),
-        "max": round(ms[-1], 2),
-    }
-
-
-def timed(
-    fn: Callable[[], Any], runs: int, warm: int, server: int | None = None
-) -> tuple[list[float], dict[str, float | None], Any]:
-    """Wall times of ``runs`` calls after ``warm`` ones, and the CPU each call used on
-    average in this process and in the PostgreSQL backend ``server`` (on this machine): on a
-    busy machine the wall time adds the wait for a core, the CPU time does not."""
-    for _ in range(warm):
-        out = fn()
-    times = []
-    client, backend = time.process_time(), _cpu(server)
-    for _ in range(runs):
-        t = time.perf_counter()
-        out = fn()
-        times.append(time.perf_counter() - t)
-    client = (time.process_time() - client) * 1000 / runs
-    after = _cpu(server)
-    backend = None if backend is None or after is None else (after - backend) * 1000 / runs
-    cpu = {"client": round(client, 1), "server": None if backend is None else round(backend, 1)}
-    return times, cpu, out
-
-
-def _cpu(pid: int | None) -> float | None:
-    """User and system CPU seconds of a local process, None when it cannot be read."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except (OSError, IndexError):
-        return None
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def _write(model: Any, given: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
-    """Rows of ``given`` columns, every other column its model default: COPY on PostgreSQL,
-    ``executemany`` in one transaction on SQLite."""
-    from django.db import connection, transaction
-
-    fields = {f.attname: f for f in model._meta.concrete_fields}
-    rest = [n for n in fields if n not in given and not fields[n].primary_key]
-    defaults = []
-    for name in rest:
-        f = fields[name]
-        value = None if f.null and not f.has_default() else f.get_default()
-        defaults.append(json.dumps(value) if isinstance(value, dict | list) else value)
-    names = ", ".join(f'"{fields[c].column}"' for c in (*given, *rest))
-    table = model._meta.db_table
-    with transaction.atomic(), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row((*row, *defaults))
-        else:
-            marks = ", ".join("?" for _ in (*given, *rest))
-            sql = f"INSERT INTO {table} ({names}) VALUES ({marks})"  # noqa: S608
-            connection.connection.executemany(sql, ((*row, *defaults) for row in rows))
-
-
 def run_engine(args: argparse.Namespace) -> dict[str, Any]:
     import django
 
@@ -321,12 +250,12 @@ def run_engine(args: argparse.Namespace) -> dict[str, Any]:
     if connection.vendor == "sqlite":
         now = connection.ops.adapt_datetimefield_value(now)
     t = time.perf_counter()
-    _write(
+    common.bulk_write(
         ConfigurationItem,
         ["id", "name", "ci_class", "criticality", "source", "created_at", "updated_at"],
         ((*item, "import", now, now) for item in estate.items),
     )
-    _write(
+    common.bulk_write(
         Relationship,
         ["id", "source_id", "target_id", "kind", "created_at", "updated_at"],
         ((*rel, now, now) for rel in estate.rels),
@@ -368,11 +297,7 @@ def run_engine(args: argparse.Namespace) -> dict[str, Any]:
     del estate.seen
     gc.collect()
     gc.freeze()
-    backend = None
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_backend_pid()")
-            backend = cursor.fetchone()[0]
+    backend = common.backend_pid()
     head_office = estate.cores[0][1]  # the platform everyone uses: the largest impact
     up, down, few = impact.IMPACT, impact.DEPENDENCIES, max(3, args.runs // 5)
     for label, start, direction, graph, runs in (
@@ -380,13 +305,13 @@ def run_engine(args: argparse.Namespace) -> dict[str, Any]:
         ("dependencies of a business service", service, down, dependency_graph, args.runs),
         ("impact of the head office's core switch", head_office, up, impact_graph, few),
     ):
-        sql_times, cpu, result = timed(
+        sql_times, cpu, result = common.timed(
             lambda s=start, d=direction: impact.walk(start=s, direction=d, max_hops=HOPS),
             runs,
             args.warm,
             backend,
         )
-        nx_times, _, reached = timed(
+        nx_times, _, reached = common.timed(
             lambda s=start, g=graph: nx.single_source_shortest_path_length(g, s, cutoff=HOPS),
             runs,
             args.warm,
@@ -403,9 +328,9 @@ def run_engine(args: argparse.Namespace) -> dict[str, Any]:
             "networkx_reached": len(reached) - 1,
             "same_nodes_and_hops": same,
             "walk_rows": union_rows(graph._succ, start, HOPS),
-            "sql_ms": percentiles(sql_times),
+            "sql_ms": common.percentiles(sql_times, digits=2),
             "sql_cpu_ms": cpu,
-            "networkx_ms": percentiles(nx_times),
+            "networkx_ms": common.percentiles(nx_times, digits=2),
         }
         walk["ratio_p50"] = round(walk["sql_ms"]["p50"] / walk["networkx_ms"]["p50"], 1)
         out["walks"].append(walk)
@@ -423,28 +348,9 @@ def run_engine(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _child(engine: str, args: argparse.Namespace) -> dict[str, Any]:
-    """Runs one engine in its own process (Django's settings are fixed once set up)."""
-    import psycopg
-
-    env = {k: v for k, v in os.environ.items() if not k.startswith("STEWARD_")}
-    env.update(STEWARD_DATA_DIR=tempfile.mkdtemp(prefix="steward-bench-impact-"))
-    env.update(STEWARD_LOG_LEVEL="WARNING", DJANGO_SETTINGS_MODULE="steward.config.settings")
-    if engine == "postgresql":
-        with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{PG_NAME}" WITH (FORCE)')
-            admin.execute(f'CREATE DATABASE "{PG_NAME}"')
-        env["STEWARD_DATABASE_URL"] = PG_ADMIN.rsplit("/", 1)[0] + "/" + PG_NAME
-    result = Path(env["STEWARD_DATA_DIR"]) / "result.json"
-    command = [sys.executable, __file__, "--child", str(result)]
-    command += ["--cis", str(args.cis), "--relationships", str(args.relationships)]
-    command += ["--runs", str(args.runs), "--warm", str(args.warm)]
-    try:
-        subprocess.run(command, env=env, check=True)
-        return json.loads(result.read_text())
-    finally:
-        if engine == "postgresql" and not args.keep:
-            with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
-                admin.execute(f'DROP DATABASE IF EXISTS "{PG_NAME}" WITH (FORCE)')
+    arguments = ["--cis", str(args.cis), "--relationships", str(args.relationships)]
+    arguments += ["--runs", str(args.runs), "--warm", str(args.warm)]
+    return common.run_child(__file__, engine, arguments, pg_name=PG_NAME, keep=args.keep)
 
 
 def render(report: dict[str, Any]) -> str:
@@ -500,14 +406,6 @@ def render(report: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def write_readme(text: str) -> None:
-    current = README.read_text()
-    if START not in current:
-        current += f"\n## CMDB: impact analysis\n\n{START}\n{END}\n"
-    head, rest = current.split(START, 1)
-    README.write_text(f"{head}{START}\n{text}\n{END}{rest.split(END, 1)[1]}")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--engines", default="sqlite,postgresql")
@@ -524,11 +422,6 @@ def main() -> None:
         return
     import networkx
 
-    mem = Path("/proc/meminfo").read_text().split()[1]
-    cpu = next(
-        (line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-         if line.startswith("model name")), platform.processor()
-    )  # fmt: skip
     report: dict[str, Any] = {
         "when": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "command": "bench/cmdb/impact.py " + " ".join(sys.argv[1:]),
@@ -537,19 +430,14 @@ def main() -> None:
         ).stdout.strip(),
         "runs": args.runs,
         "warm": args.warm,
-        "machine": {
-            "cpu": f"{cpu} ({os.cpu_count()} cores)",
-            "memory": f"{int(mem) // 1024 // 1024} GiB",
-            "python": platform.python_version(),
-            "networkx": networkx.__version__,
-        },
+        "machine": common.machine(networkx=networkx.__version__),
         "engines": [_child(engine, args) for engine in args.engines.split(",")],
     }
     RESULTS.write_text(json.dumps(report, indent=2) + "\n")
     text = render(report)
     print(text)
     if not args.no_readme:
-        write_readme(text)
+        common.write_readme_section("cmdb-impact", "CMDB: impact analysis", text)
 
 
 if __name__ == "__main__":
