@@ -42,6 +42,7 @@ from steward.strategy.models.scenarios import (
     RecoveryScenario,
     RecoveryTarget,
 )
+from steward.strategy.models.showback import AllocationRule, Basis, UsageRecord
 
 __all__ = ["BudgetLine", "Category", "CostRecord", "FiscalYear", "Source"]
 __all__ += ["BusinessGoal", "CheckIn", "ITGoal", "KeyResult"]
@@ -51,3 +52,4 @@ __all__ += ["GrowthHire", "RecoveryPlan", "RecoveryScenario", "RecoveryTarget"]
 __all__ += ["ControlType", "Effectiveness", "Risk", "RiskCategory", "RiskControl"]
 __all__ += ["RiskControlLink", "RiskIncident", "RiskMatrix", "RiskStatus", "TargetType"]
 __all__ += ["Treatment"]
+__all__ += ["AllocationRule", "Basis", "UsageRecord"]
