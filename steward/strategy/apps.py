@@ -13,9 +13,11 @@ class StrategyConfig(AppConfig):
     def ready(self) -> None:
         from steward.core import registry
         from steward.strategy import demo, sync  # noqa: F401 (job handler)
+        from steward.strategy.risk_setup import register as register_risk
 
         _register_policies()
         _register_menu_and_search()
+        register_risk(self)
         registry.register_demo("strategy", demo.load, order=59)
         post_migrate.connect(_ensure_schedule, sender=self, dispatch_uid="strategy_cost_sync")
 

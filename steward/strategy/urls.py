@@ -1,7 +1,7 @@
 from django.urls import URLPattern, path
 
 from steward.core.ui.routes import crud
-from steward.strategy import forms, views
+from steward.strategy import forms, risk_urls, views
 
 app_name = "strategy"
 
@@ -29,4 +29,5 @@ urlpatterns: list[URLPattern] = [
         detail_view=views.CostRecordDetail,
         form_class=forms.CostRecordForm,
     ),
+    *risk_urls.urlpatterns,
 ]

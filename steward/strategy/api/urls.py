@@ -1,11 +1,13 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from steward.strategy.api import views
+from steward.strategy.api import risk_urls, views
 
 router = SimpleRouter()
 router.register("fiscal-years", views.FiscalYearViewSet)
 router.register("budget-lines", views.BudgetLineViewSet)
 router.register("cost-records", views.CostRecordViewSet)
+risk_views = risk_urls.register(router)
 
 urlpatterns = [path("rollup/", views.RollupView.as_view(), name="rollup"), *router.urls]
+urlpatterns += risk_views

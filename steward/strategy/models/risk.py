@@ -134,6 +134,31 @@ class Risk(AuditedModel):
     def reference(self) -> str:
         return f"RSK-{self.pk}" if self.pk else "RSK-new"
 
+    @property
+    def inherent_score(self) -> int:
+        return self.inherent_likelihood * self.inherent_impact
+
+    @property
+    def residual_score(self) -> int:
+        from steward.strategy.risk import residual
+
+        likelihood, impact = residual(self)
+        return likelihood * impact
+
+    def level_of(self, score: int) -> str:
+        from steward.strategy.risk import band_for
+
+        band = band_for(self.matrix, score)
+        return band.level if band else ""
+
+    @property
+    def inherent_text(self) -> str:
+        return f"{self.inherent_score} {self.level_of(self.inherent_score)}"
+
+    @property
+    def residual_text(self) -> str:
+        return f"{self.residual_score} {self.level_of(self.residual_score)}"
+
     def clean(self) -> Any:
         from steward.strategy.risk import risk_validate
 
