@@ -140,3 +140,87 @@ def cost_items(*, since: datetime.date, until: datetime.date) -> list[dict[str, 
     items += [dict(zip(keys, row, strict=True), source="licence") for row in licences]
     items += [dict(zip(keys, (*row, None), strict=True), source="contract") for row in contracts]
     return items
+
+
+EQUIPMENT = ("laptop", "desktop", "monitor", "phone", "tablet")
+"""Categories a new employee is given (the growth scenario's ratios)."""
+
+
+def equipment_per_model(*, categories: tuple[str, ...] = EQUIPMENT) -> list[dict[str, Any]]:
+    """Per hardware model of ``categories``: how many assets active employees hold now
+    (deployed or loaned to them) and the latest purchase cost of the model, for the growth
+    scenario's ratios (as the system: strategy narrows who reads plans). One query; models
+    nobody holds are left out."""
+    from django.db.models import Count, OuterRef, Subquery
+
+    from steward.assets.models import HardwareModel
+
+    held = Q(
+        assets__status__in=HELD,
+        assets__assigned_person__kind="employee",
+        assets__assigned_person__is_active=True,
+    )
+    price = (
+        Asset.objects.filter(model=OuterRef("pk"), purchase_cost__isnull=False)
+        .order_by("-purchase_date", "-pk")
+        .values("purchase_cost")[:1]
+    )
+    rows = (
+        HardwareModel.objects.filter(category__in=categories)
+        .annotate(held=Count("assets", filter=held), unit_cost=Subquery(price))
+        .filter(held__gt=0)
+        .order_by("category", "-held", "pk")
+        .values("pk", "name", "manufacturer__name", "category", "held", "unit_cost")
+    )
+    return [
+        {
+            "model_id": r["pk"],
+            "name": f"{r['manufacturer__name']} {r['name']}",
+            "category": r["category"],
+            "held": r["held"],
+            "unit_cost": None
+            if r["unit_cost"] is None
+            else Decimal(str(r["unit_cost"])).quantize(Decimal("0.01")),
+        }
+        for r in rows
+    ]
+
+
+def licence_seats_per_licence() -> list[dict[str, Any]]:
+    """Per licence whose seats go to people: the seats active employees hold and the unit
+    cost (cost / quantity bought), for the growth scenario. Expired licences are left out.
+    One query."""
+    from django.db.models import Count
+
+    from steward.assets.models import PERSON_SEATS, Licence
+
+    today = timezone.localdate()
+    held = Q(seats__person__kind="employee", seats__person__is_active=True)
+    rows = (
+        Licence.objects.filter(licence_type__in=PERSON_SEATS)
+        .filter(Q(expiry_date__isnull=True) | Q(expiry_date__gte=today))
+        .annotate(held=Count("seats", filter=held))
+        .filter(held__gt=0)
+        .order_by("name", "pk")
+        .values("pk", "name", "licence_type", "quantity", "cost", "held")
+    )
+    return [
+        {
+            "licence_id": r["pk"],
+            "name": r["name"],
+            "licence_type": r["licence_type"],
+            "held": r["held"],
+            "quantity": r["quantity"],
+            "unit_cost": None
+            if r["cost"] is None
+            else (Decimal(str(r["cost"])) / r["quantity"]).quantize(Decimal("0.01")),
+        }
+        for r in rows
+    ]
+
+
+def hardware_models_by_id(*, ids: list[int]) -> dict[int, Any]:
+    """Hardware models by id, for another app's purchase request lines."""
+    from steward.assets.models import HardwareModel
+
+    return HardwareModel.objects.in_bulk(ids)

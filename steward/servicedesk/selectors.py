@@ -191,3 +191,19 @@ def survey_by_token(token: str) -> SurveyResponse | None:
     if not token or len(token) > 64:
         return None
     return SurveyResponse.objects.select_related("ticket").filter(token=token).first()
+
+
+def ticket_volume(*, since: Any, until: Any) -> dict[str, int]:
+    """Tickets raised by employees between ``since`` and ``until`` (datetimes), those of any
+    requester resolved then, and the distinct agents who resolved them: the growth
+    scenario's tickets per person and tickets per agent (as the system). One query."""
+    from django.db.models import Count
+
+    created = Q(created_at__gte=since, created_at__lt=until, requester__kind="employee")
+    resolved = Q(resolved_at__gte=since, resolved_at__lt=until)
+    totals = Ticket.objects.filter(created | resolved).aggregate(
+        created=Count("pk", filter=created),
+        resolved=Count("pk", filter=resolved),
+        agents=Count("assignee", filter=resolved & Q(assignee__isnull=False), distinct=True),
+    )
+    return {key: int(value or 0) for key, value in totals.items()}

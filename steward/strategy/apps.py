@@ -19,6 +19,10 @@ class StrategyConfig(AppConfig):
         _register_menu_and_search()
         register_risk(self)
         registry.register_demo("strategy", demo.load, order=59)
+        from steward.strategy import scenario_demo, scenario_setup
+
+        scenario_setup.register()
+        registry.register_demo("strategy_scenarios", scenario_demo.load, order=61)
         post_migrate.connect(_ensure_schedule, sender=self, dispatch_uid="strategy_cost_sync")
 
 

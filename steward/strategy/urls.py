@@ -1,7 +1,7 @@
 from django.urls import URLPattern, path
 
 from steward.core.ui.routes import crud
-from steward.strategy import forms, risk_urls, views
+from steward.strategy import forms, risk_urls, scenario_urls, views
 
 app_name = "strategy"
 
@@ -30,4 +30,5 @@ urlpatterns: list[URLPattern] = [
         form_class=forms.CostRecordForm,
     ),
     *risk_urls.urlpatterns,
+    *scenario_urls.urlpatterns,
 ]

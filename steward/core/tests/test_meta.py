@@ -113,6 +113,8 @@ NO_OWN_ENDPOINT = {
     "changes.ProblemIncident",
     "changes.ProblemTask",
     "changes.ChangeIncident",
+    # Written with their growth plan (its hires), read on its page and in its API.
+    "strategy.GrowthHire",
 }
 # List pages named otherwise than ``<app>:<model>_list``.
 LIST_PAGE = {

@@ -1,13 +1,14 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from steward.strategy.api import risk_urls, views
+from steward.strategy.api import risk_urls, scenario_urls, views
 
 router = SimpleRouter()
 router.register("fiscal-years", views.FiscalYearViewSet)
 router.register("budget-lines", views.BudgetLineViewSet)
 router.register("cost-records", views.CostRecordViewSet)
 risk_views = risk_urls.register(router)
+scenario_views = scenario_urls.register(router)
 
 urlpatterns = [path("rollup/", views.RollupView.as_view(), name="rollup"), *router.urls]
 urlpatterns += risk_views
