@@ -7,7 +7,7 @@ week view and the conflict check of a change on that cluster timed.
     .venv/bin/python bench/changes/calendar.py --changes 1000 --runs 5 --no-readme  # smoke
 
 For each engine a child process creates a fresh database (SQLite in a temporary data folder;
-PostgreSQL ``steward_bench_<random>`` on ``BENCH_PG_ADMIN``, dropped at the end), migrates
+PostgreSQL ``steward_bench_changes`` on ``BENCH_PG_ADMIN``, dropped at the end), migrates
 it and writes, with a fixed seed:
 
 - the CMDB: the layered estate of bench/cmdb/impact.py (``--cis`` items, five relationships
@@ -40,11 +40,9 @@ import datetime
 import gc
 import json
 import os
-import platform
 import random
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -55,12 +53,10 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != HERE]
 ROOT = HERE.parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.assets.compliance import PG_ADMIN, _create_database, _drop_database  # noqa: E402
-from bench.cmdb.impact import Estate, _write, generate, percentiles, timed  # noqa: E402
+from bench import common  # noqa: E402
+from bench.cmdb.impact import Estate, generate  # noqa: E402
 
 RESULTS = Path(__file__).with_name("results-calendar.json")
-README = ROOT / "bench/README.md"
-START, END = "<!-- changes:start -->", "<!-- changes:end -->"
 SEED = 20261202
 YEAR = 2026
 NOW = datetime.datetime(YEAR, 7, 1, 9, 0, tzinfo=datetime.UTC)
@@ -227,12 +223,12 @@ def load(args: argparse.Namespace) -> dict[str, Any]:
     hub = add_hub(estate, rng)
     now = timezone.now()
     stamp = connection.ops.adapt_datetimefield_value(now) if connection.vendor == "sqlite" else now
-    _write(
+    common.bulk_write(
         ConfigurationItem,
         ["id", "name", "ci_class", "criticality", "source", "created_at", "updated_at"],
         ((*item, "import", stamp, stamp) for item in estate.items),
     )
-    _write(
+    common.bulk_write(
         Relationship,
         ["id", "source_id", "target_id", "kind", "created_at", "updated_at"],
         ((*rel, stamp, stamp) for rel in estate.rels),
@@ -357,15 +353,11 @@ def run_engine(args: argparse.Namespace) -> dict[str, Any]:
     out["changes"] = ChangeRequest.objects.count()
     month, week, sunday = busiest(world["planned"])
     manager, hub = world["manager"], world["hub"]
-    backend = None
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_backend_pid()")
-            backend = cursor.fetchone()[0]
+    backend = common.backend_pid()
     gc.collect()
     gc.freeze()
 
-    client = Client()
+    client = Client(HTTP_HOST="localhost")
     client.force_login(manager)
     out["timings"] = []
 
@@ -379,13 +371,13 @@ def run_engine(args: argparse.Namespace) -> dict[str, Any]:
         (f"month view ({month})", f"/changes/calendar/?month={month}"),
         (f"week view ({week})", f"/changes/calendar/week/?date={week}"),
     ):
-        times, cpu, response = timed(lambda u=url: page(u), args.runs, args.warm, backend)
+        times, cpu, response = common.timed(lambda u=url: page(u), args.runs, args.warm, backend)
         body = response.content.decode()
         entry = {
             "what": label,
             "url": url,
             "runs": args.runs,
-            "ms": percentiles(times),
+            "ms": common.percentiles(times),
             "cpu_ms": cpu,
             "queries": len(_queries(lambda u=url: page(u))),
             "changes_shown": body.count('class="change state-'),
@@ -402,7 +394,7 @@ def run_engine(args: argparse.Namespace) -> dict[str, Any]:
     )  # fmt: skip
     ChangeRequestCI.objects.create(change=change, configuration_item_id=hub)
     reach = ReachCache(manager).reach([hub])
-    times, cpu, found = timed(
+    times, cpu, found = common.timed(
         lambda: services.change_conflicts(change=change, actor=manager),
         args.runs,
         args.warm,
@@ -411,7 +403,7 @@ def run_engine(args: argparse.Namespace) -> dict[str, Any]:
     entry = {
         "what": f"conflict check, change on {HUB} ({sunday:%Y-%m-%d %H:%M})",
         "runs": args.runs,
-        "ms": percentiles(times),
+        "ms": common.percentiles(times),
         "cpu_ms": cpu,
         "queries": len(_queries(lambda: services.change_conflicts(change=change, actor=manager))),
         "dependents": len(reach.impact_ids),
@@ -433,26 +425,11 @@ def run_engine(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _child(engine: str, args: argparse.Namespace) -> dict[str, Any]:
-    """Runs one engine in its own process (Django's settings are fixed once set up)."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("STEWARD_")}
-    env.update(STEWARD_DATA_DIR=tempfile.mkdtemp(prefix="steward-bench-changes-"))
-    env.update(STEWARD_LOG_LEVEL="WARNING", DJANGO_SETTINGS_MODULE="steward.config.settings")
-    env.update(STEWARD_ALLOWED_HOSTS="testserver")
-    name = None
-    if engine == "postgresql":
-        name = _create_database()
-        env["STEWARD_DATABASE_URL"] = PG_ADMIN.rsplit("/", 1)[0] + "/" + name
-    result = Path(env["STEWARD_DATA_DIR"]) / "result.json"
-    command = [sys.executable, __file__, "--child", str(result), "--cis", str(args.cis)]
-    command += ["--changes", str(args.changes), "--runs", str(args.runs), "--warm", str(args.warm)]
-    try:
-        subprocess.run(command, env=env, check=True)
-        return json.loads(result.read_text())
-    finally:
-        if name and not args.keep:
-            _drop_database(name)
-        elif name:
-            print(f"kept {env['STEWARD_DATABASE_URL']}", flush=True)
+    arguments = ["--cis", str(args.cis), "--changes", str(args.changes)]
+    arguments += ["--runs", str(args.runs), "--warm", str(args.warm)]
+    return common.run_child(
+        __file__, engine, arguments, pg_name="steward_bench_changes", keep=args.keep
+    )
 
 
 def render(reports: dict[str, Any]) -> str:
@@ -493,14 +470,6 @@ def render(reports: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def write_readme(text: str) -> None:
-    current = README.read_text()
-    if START not in current:
-        current += f"\n## Changes: calendar and conflicts\n\n{START}\n{END}\n"
-    head, rest = current.split(START, 1)
-    README.write_text(f"{head}{START}\n{text}\n{END}{rest.split(END, 1)[1]}")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--engines", default="postgresql")
@@ -516,10 +485,6 @@ def main() -> None:
     if args.child:
         args.child.write_text(json.dumps(run_engine(args), indent=2, default=str))
         return
-    cpu = next(
-        (line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-         if line.startswith("model name")), platform.processor()
-    )  # fmt: skip
     report: dict[str, Any] = {
         "when": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "command": "bench/changes/calendar.py " + " ".join(sys.argv[1:]),
@@ -528,7 +493,7 @@ def main() -> None:
         ).stdout.strip(),
         "runs": args.runs,
         "warm": args.warm,
-        "machine": f"{cpu} ({os.cpu_count()} cores), Python {platform.python_version()}",
+        "machine": ", ".join(common.machine().values()),
         "engines": [_child(engine, args) for engine in args.engines.split(",")],
     }
     reports = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
@@ -538,7 +503,7 @@ def main() -> None:
     text = render(reports)
     print(text)
     if not args.no_readme:
-        write_readme(text)
+        common.write_readme_section("changes", "Changes: calendar and conflicts", text)
 
 
 if __name__ == "__main__":

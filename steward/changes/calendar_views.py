@@ -37,6 +37,8 @@ def _aware(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
+URL_PK = 987654321
+"""A placeholder id in the change page's address, put together once per page."""
 CALENDAR_FIELDS = ("title", "state", "change_type", "planned_start", "planned_end")
 """What the calendar and the conflicts read of a change."""
 
@@ -87,13 +89,36 @@ def _calendar(user: Any, start: datetime.datetime, end: datetime.datetime) -> di
         blackouts=[w for w in windows if w.kind == WindowKind.BLACKOUT],
         user=user,
     )
-    return {"changes": changes, "windows": windows, "conflicts": found}
+    url = reverse("changes:changerequest_detail", kwargs={"pk": URL_PK})
+    entries = [_entry(c, found.get(c.pk, []), url) for c in changes]
+    return {"changes": changes, "windows": windows, "conflicts": found, "entries": entries}
+
+
+SHOWN = 5
+"""Conflicts listed per change on the calendar (the change's page lists them all)."""
+
+
+def _entry(change: Any, found: list[Any], url: str) -> dict[str, Any]:
+    """A change on the calendar: its link, the first conflicts and how many more, and the
+    tooltip (state and those conflicts), put together once for every day it appears on."""
+    shown, more = found[:SHOWN], max(0, len(found) - SHOWN)
+    tip = [change.get_state_display(), *(c.text for c in shown)]
+    if more:
+        tip.append(_("and %(n)s more") % {"n": more})
+    return {
+        "change": change,
+        "conflicts": found,
+        "shown": shown,
+        "more": more,
+        "url": url.replace(str(URL_PK), str(change.pk)),
+        "tip": " · ".join(tip),
+    }
 
 
 def _days(start: datetime.date, count: int, data: dict[str, Any]) -> list[dict[str, Any]]:
     """Each day with the changes and windows that touch it (in the user's time zone); the
     changes come sorted by start, so each day looks only at those starting close to it."""
-    changes = data["changes"]
+    changes, entries = data["changes"], data["entries"]
     starts = [c.planned_start for c in changes]
     longest = max((c.planned_end - c.planned_start for c in changes), default=None)
     out = []
@@ -101,14 +126,11 @@ def _days(start: datetime.date, count: int, data: dict[str, Any]) -> list[dict[s
         day = start + datetime.timedelta(days=n)
         lo, hi = _aware(day), _aware(day + datetime.timedelta(days=1))
         first = bisect_left(starts, lo - longest) if longest is not None else 0
+        last = bisect_left(starts, hi)
         out.append(
             {
                 "date": day,
-                "changes": [
-                    {"change": c, "conflicts": data["conflicts"].get(c.pk, [])}
-                    for c in changes[first : bisect_left(starts, hi)]
-                    if c.planned_end > lo
-                ],
+                "changes": [e for e in entries[first:last] if e["change"].planned_end > lo],
                 "windows": [w for w in data["windows"] if w.start < hi and w.end > lo],
             }
         )
@@ -116,8 +138,7 @@ def _days(start: datetime.date, count: int, data: dict[str, Any]) -> list[dict[s
 
 
 def _flagged(data: dict[str, Any]) -> list[Any]:
-    by_pk = {c.pk: c for c in data["changes"]}
-    return [(by_pk[pk], found) for pk, found in data["conflicts"].items() if found and pk in by_pk]
+    return [e for e in data["entries"] if e["conflicts"]]
 
 
 @login_required

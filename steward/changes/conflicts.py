@@ -67,7 +67,7 @@ def links() -> Prefetch:  # type: ignore[type-arg]
 def ci_ids_of(change: ChangeRequest) -> set[int]:
     cache = getattr(change, "_prefetched_objects_cache", {})
     if "ci_links" in cache:
-        return {link.configuration_item_id for link in change.ci_links.all()}
+        return {link.configuration_item_id for link in cache["ci_links"]}
     return set(
         ChangeRequestCI.objects.filter(change=change).values_list(
             "configuration_item_id", flat=True
@@ -76,9 +76,13 @@ def ci_ids_of(change: ChangeRequest) -> set[int]:
 
 
 def _between(
-    change: ChangeRequest, other: ChangeRequest, reach: Reach, names: dict[int, str]
+    change: ChangeRequest,
+    other: ChangeRequest,
+    reach: Reach,
+    names: dict[int, str],
+    others: set[int],
 ) -> list[Conflict]:
-    others = ci_ids_of(other)
+    """The conflict of ``change`` with ``other`` (on the items ``others``), if any."""
     shared = reach.ci_ids & others
     ref = other.reference
     if shared:
@@ -202,7 +206,12 @@ def _conflicts(
         for ci in w.configuration_items.all()
     }
     mine = {c.pk: ci_ids_of(c) for c, _o in busy}
-    others_of = {c.pk: set().union(*(ci_ids_of(o) for o in others)) for c, others in busy}
+    items: dict[int, set[int]] = {}
+    for _c, others in busy:
+        for o in others:
+            if o.pk not in items:
+                items[o.pk] = ci_ids_of(o)
+    others_of = {c.pk: set().union(*(items[o.pk] for o in others)) for c, others in busy}
     index = ReachIndex(
         user,
         starts=set().union(*mine.values()),
@@ -214,7 +223,7 @@ def _conflicts(
         reach = index.reach(mine[change.pk], others_of[change.pk] | scope)
         found: list[Conflict] = []
         for other in others:
-            found.extend(_between(change, other, reach, index.names))
+            found.extend(_between(change, other, reach, index.names, items[other.pk]))
         found.extend(_blackouts(change, reach, windows, change.planned_start, change.planned_end))
         out[change.pk] = found
     return out

@@ -16,7 +16,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import connection
 from django.db.models import Q
+from django.db.models.expressions import RawSQL
 
 from steward.cmdb import selectors as cmdb
 from steward.cmdb.impact import DEFAULT_HOPS, FLOW_KINDS, UP_KINDS
@@ -99,48 +101,64 @@ class ReachCache:
         return out
 
 
-CHUNK = 5000
-"""Ids per ``IN`` list (SQLite's limit on parameters)."""
+FEW = 1000
+"""Up to this many ids go in an ``IN`` list, which the database looks up in the indexes;
+more are passed as one parameter (``_among``), where reading the table is as fast."""
 
 
-def _chunks(ids: Iterable[int]) -> Iterator[list[int]]:
-    ordered = sorted(ids)
-    for i in range(0, len(ordered), CHUNK):
-        yield ordered[i : i + CHUNK]
+def _among(ids: Iterable[int]) -> RawSQL:
+    """A set of ids as one parameter of an ``IN``, of any size (thousands of placeholders
+    cost more to send than the query takes; SQLite also limits them): an array on
+    PostgreSQL, a JSON array on SQLite, as the CMDB's walk passes them."""
+    text = ",".join(map(str, ids))
+    if connection.vendor == "postgresql":
+        return RawSQL("SELECT unnest(CAST(%s AS BIGINT[]))", [f"{{{text}}}"])
+    return RawSQL("SELECT value FROM json_each(%s)", [f"[{text}]"])
 
 
 class ReachIndex:
     """Which items of ``among`` each item of ``starts`` reaches, both ways, as the CMDB's
     impact analysis would find them walking from each start (``ReachCache.reach``), from
-    one breadth-first walk of the needs of all of them at once.
+    breadth-first walks of all of them at once.
 
+    Each item reached carries the set of walked items that reached it (a bit each), so it
+    is read once per distance: one query per distance however many items and dependents.
     An item ``b`` is within the impact of ``a`` exactly when ``a`` is within ``b``'s needs
-    at the same distance, so one walk of needs answers both: needs are a short way up
-    (a server, its switches, a cluster), where an impact fans out to every laptop using
-    a service. Each item reached carries the set of walked items that reached it (a bit
-    each), so it is read once per distance: one query per distance however many items
-    and dependents. ``reach`` gives the summary ``conflicts`` reads, as far as ``among``
-    goes (services and people are left out: ``ReachCache`` has them)."""
+    at the same distance, so the walk goes from whichever side is smaller: from a few
+    starts (one change being scheduled) both ways, from all items when there are many (a
+    calendar, where the starts are most of the items) along their needs only, which are a
+    short way up (a server, its switches, a cluster) where an impact fans out to every
+    laptop using a service. ``reach`` gives the summary ``conflicts`` reads, as far as
+    ``among`` goes (services and people are left out: ``ReachCache`` has them)."""
 
     def __init__(self, user: Any, *, starts: Iterable[int], among: Iterable[int]) -> None:
-        self.names: dict[int, str] = {}
-        for ids in _chunks(set(starts) | set(among)):
-            self.names.update(cmdb.ci_list(user=user).filter(pk__in=ids).values_list("pk", "name"))
+        starts, among = set(starts), set(among)
+        items = cmdb.ci_list(user=user).select_related(None).order_by()
+        wanted = _among(starts | among)
+        self.names: dict[int, str] = dict(items.filter(pk__in=wanted).values_list("pk", "name"))
         # An item the user may not see is neither walked nor reported (``ReachCache``).
         self._items = sorted(self.names)
         self._bit = {item: 1 << n for n, item in enumerate(self._items)}
-        needed_by = self._walk_needs(user)
-        walked = set(starts)
-        self._down = {i: needed_by.get(i, 0) & ~self._bit[i] for i in walked & set(self._bit)}
-        """Start → the items (bits) within its impact."""
-        self._up: dict[int, int] = dict.fromkeys(self._down, 0)
-        """Start → the items (bits) it needs."""
+        walked = {s: self._bit[s] for s in starts if s in self._bit}
         mask = 0
-        for item in self._down:
-            mask |= self._bit[item]
-        for item, bit in self._bit.items():
-            for start in self._members(needed_by.get(item, 0) & mask & ~bit):
-                self._up[start] |= bit
+        for bit in walked.values():
+            mask |= bit
+        self._down: dict[int, int] = dict.fromkeys(walked, 0)
+        """Start → the items (bits) within its impact."""
+        self._up: dict[int, int] = dict.fromkeys(walked, 0)
+        """Start → the items (bits) it needs."""
+        if len(walked) * 10 < len(self._bit):
+            pairs = ((self._down, self._walk(user, walked, needs=False)),
+                     (self._up, self._walk(user, walked, needs=True)))  # fmt: skip
+        else:
+            needed_by = self._walk(user, self._bit, needs=True)
+            self._down = {s: needed_by.get(s, 0) & ~bit for s, bit in walked.items()}
+            pairs = ((self._up, needed_by),)
+        # ``reached``: item → walked items reaching it; turned into start → items reached.
+        for by_start, reached in pairs:
+            for item, bit in self._bit.items():
+                for start in self._members(reached.get(item, 0) & mask & ~bit):
+                    by_start[start] |= bit
 
     def _members(self, bits: int) -> Iterator[int]:
         while bits:
@@ -148,29 +166,30 @@ class ReachIndex:
             yield self._items[low.bit_length() - 1]
             bits ^= low
 
-    def _walk_needs(self, user: Any) -> dict[int, int]:
-        """Item reached → the walked items (bits) whose needs reach it within
-        ``DEFAULT_HOPS``, each walked item reaching itself."""
+    def _walk(self, user: Any, seeds: dict[int, int], *, needs: bool) -> dict[int, int]:
+        """Item reached → the seeds (bits) reaching it within ``DEFAULT_HOPS`` along their
+        needs or their impact, each seed reaching itself."""
         flow, up = [str(k) for k in FLOW_KINDS], [str(k) for k in UP_KINDS]
         # Every relationship, as the CMDB's walk reads them: an item the user may not see
         # still carries failure on; it is only left out of the answer. ``source kind
         # target``: the source needs the target along the flow, the cluster its members.
         rels = cmdb.relationship_list(user=user).model.objects.order_by()
-        reached = dict(self._bit)
-        frontier = dict(self._bit)
+        at, to = ("source_id", "target_id") if needs else ("target_id", "source_id")
+        reached = dict(seeds)
+        frontier = dict(seeds)
         for _distance in range(DEFAULT_HOPS):
             if not frontier:
                 break
             following: dict[int, list[int]] = {}
-            for ids in _chunks(frontier):
-                step = rels.filter(
-                    Q(source_id__in=ids, kind__in=flow) | Q(target_id__in=ids, kind__in=up)
-                ).values_list("source_id", "target_id", "kind")
-                for source, target, kind in step:
-                    if kind in flow:
-                        following.setdefault(source, []).append(target)
-                    else:
-                        following.setdefault(target, []).append(source)
+            ids: Any = list(frontier) if len(frontier) <= FEW else _among(frontier)
+            step = rels.filter(
+                Q(**{f"{at}__in": ids, "kind__in": flow}) | Q(**{f"{to}__in": ids, "kind__in": up})
+            ).values_list(at, to, "kind")
+            for here, there, kind in step:
+                if kind in flow:
+                    following.setdefault(here, []).append(there)
+                else:
+                    following.setdefault(there, []).append(here)
             new: dict[int, int] = {}
             for item, bits in frontier.items():
                 for other in following.get(item, ()):
