@@ -113,6 +113,9 @@ NO_OWN_ENDPOINT = {
     "changes.ProblemIncident",
     "changes.ProblemTask",
     "changes.ChangeIncident",
+    # Reached through their control or risk (the control's links, the risk's incidents).
+    "strategy.RiskControlLink",
+    "strategy.RiskIncident",
     # Written with their growth plan (its hires), read on its page and in its API.
     "strategy.GrowthHire",
 }
