@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from steward.core.api.serializers import StrictSerializer
@@ -58,6 +59,7 @@ class AssessmentSerializer(serializers.Serializer):  # type: ignore[type-arg]
     target = ScoreSerializer()
 
 
+@extend_schema_field(AssessmentSerializer)
 class AssessmentField(serializers.Field):  # type: ignore[type-arg]
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(read_only=True, source="*", **kwargs)
@@ -115,6 +117,12 @@ class RiskSerializer(StrictSerializer):
         read_only_fields = ["last_reviewed"]
 
 
+class TargetSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    type = serializers.ChoiceField(choices=TargetType.choices)
+    id = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+
+
+@extend_schema_field(TargetSerializer(many=True))
 class LinksField(serializers.Field):  # type: ignore[type-arg]
     """What the control protects: ``[{"type": "cmdb.ConfigurationItem" | "assets.Asset",
     "id": 12}]`` (business services are configuration items). Writing replaces the list."""
@@ -162,7 +170,7 @@ class RiskControlSerializer(StrictSerializer):
         ]
 
 
-class IncidentLinkSerializer(Input):
+class RiskIncidentLinkSerializer(Input):
     incidents = serializers.ListField(
         child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
         min_length=1,
@@ -170,7 +178,7 @@ class IncidentLinkSerializer(Input):
     )
 
 
-class LinkResultSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class RiskLinkResultSerializer(serializers.Serializer):  # type: ignore[type-arg]
     linked = serializers.IntegerField(help_text="Incidents newly linked.")
 
 

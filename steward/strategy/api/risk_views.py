@@ -52,12 +52,14 @@ class RiskViewSet(StewardViewSet):
         found = risk_selectors.risk_incidents(risk=self.get_object(), user=request.user)
         return Response(s.LinkedIncidentSerializer(found, many=True).data)
 
-    @extend_schema(request=s.IncidentLinkSerializer, responses={200: s.LinkResultSerializer})
+    @extend_schema(
+        request=s.RiskIncidentLinkSerializer, responses={200: s.RiskLinkResultSerializer}
+    )
     @action(detail=True, methods=["post"], url_path="link-incidents")
     def link_incidents(self, request: Request, pk: str | None = None) -> Response:
         """Link security incidents (service-desk incident ids); those already linked are
         skipped."""
-        body = s.IncidentLinkSerializer(data=request.data)
+        body = s.RiskIncidentLinkSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         n = risk_services.risk_link_incidents(
             risk=self.get_object(), ticket_ids=body.validated_data["incidents"], actor=request.user
@@ -65,12 +67,12 @@ class RiskViewSet(StewardViewSet):
         return Response({"linked": n})
 
     @extend_schema(
-        request=s.IncidentLinkSerializer, responses={200: s.LinkedIncidentSerializer(many=True)}
+        request=s.RiskIncidentLinkSerializer, responses={200: s.LinkedIncidentSerializer(many=True)}
     )
     @action(detail=True, methods=["post"], url_path="unlink-incidents")
     def unlink_incidents(self, request: Request, pk: str | None = None) -> Response:
         risk = self.get_object()
-        body = s.IncidentLinkSerializer(data=request.data)
+        body = s.RiskIncidentLinkSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         for ticket_id in body.validated_data["incidents"]:
             risk_services.risk_unlink_incident(risk=risk, ticket_id=ticket_id, actor=request.user)
