@@ -19,6 +19,10 @@ class StrategyConfig(AppConfig):
         _register_menu_and_search()
         register_risk(self)
         registry.register_demo("strategy", demo.load, order=59)
+        from steward.strategy import portfolio_demo, portfolio_setup
+
+        portfolio_setup.register()
+        registry.register_demo("strategy_portfolio", portfolio_demo.load, order=60)
         from steward.strategy import scenario_demo, scenario_setup
 
         scenario_setup.register()

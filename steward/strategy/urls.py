@@ -1,7 +1,7 @@
 from django.urls import URLPattern, path
 
 from steward.core.ui.routes import crud
-from steward.strategy import forms, risk_urls, scenario_urls, views
+from steward.strategy import forms, portfolio_urls, risk_urls, scenario_urls, views
 
 app_name = "strategy"
 
@@ -31,4 +31,5 @@ urlpatterns: list[URLPattern] = [
     ),
     *risk_urls.urlpatterns,
     *scenario_urls.urlpatterns,
+    *portfolio_urls.urlpatterns,
 ]

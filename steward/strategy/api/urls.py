@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from steward.strategy.api import risk_urls, scenario_urls, views
+from steward.strategy.api import portfolio, risk_urls, scenario_urls, views
 
 router = SimpleRouter()
 router.register("fiscal-years", views.FiscalYearViewSet)
@@ -9,6 +9,8 @@ router.register("budget-lines", views.BudgetLineViewSet)
 router.register("cost-records", views.CostRecordViewSet)
 risk_views = risk_urls.register(router)
 scenario_views = scenario_urls.register(router)
+portfolio_views = portfolio.register(router)
 
 urlpatterns = [path("rollup/", views.RollupView.as_view(), name="rollup"), *router.urls]
 urlpatterns += risk_views
+urlpatterns += portfolio_views
