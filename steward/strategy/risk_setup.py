@@ -30,7 +30,7 @@ def _owned(prefix: str) -> RowScope:
 def register(app_config: Any) -> None:
     from steward.core import permissions, registry
     from steward.core.permissions import INTERNAL, MANAGERS, STAFF, Policy
-    from steward.strategy import risk_reminders
+    from steward.strategy import risk_demo, risk_reminders
     from steward.strategy.models import Risk, RiskControl, RiskControlLink, RiskIncident, RiskMatrix
 
     permissions.register(
@@ -65,6 +65,7 @@ def register(app_config: Any) -> None:
         registry.register_menu(section, label, url_name, model=model, section_order=70)
     registry.register_search(Risk, fields=("title",), url_name="strategy:risk_detail")
     risk_reminders.register_event()
+    registry.register_demo("strategy_risk", risk_demo.load, order=62)
     post_migrate.connect(
         risk_reminders.ensure_schedule, sender=app_config, dispatch_uid="strategy_risk_reminders"
     )
