@@ -231,11 +231,12 @@ def portfolio_summary(*, user: Any) -> dict[str, Any]:
 
 
 def project_links(*, user: Any, project: Project) -> dict[str, Any]:
-    """A project's milestones, people allocated, and the services, changes and requests it
-    links to that ``user`` may see (each read through its app's selectors)."""
+    """A project's milestones, people allocated, and the services, changes, requests and
+    risks it links to that ``user`` may see (each read through its app's selectors)."""
     from steward.changes import selectors as changes_selectors
     from steward.cmdb import selectors as cmdb_selectors
     from steward.servicedesk import selectors as sd_selectors
+    from steward.strategy import risk_selectors
 
     service_ids = list(project.services.values_list("pk", flat=True))
     change_ids = list(project.changes.values_list("pk", flat=True))
@@ -252,4 +253,5 @@ def project_links(*, user: Any, project: Project) -> dict[str, Any]:
         if change_ids
         else [],
         "requests": list(sd_selectors.ticket_list(user, pk__in=request_ids)) if request_ids else [],
+        "risks": list(risk_selectors.risk_list(user=user).filter(projects=project)),
     }

@@ -86,12 +86,14 @@ class ProjectForm(forms.ModelForm):  # type: ignore[type-arg]
             "services",
             "changes",
             "requests",
+            "risks",
         ]
         widgets = {
             "owner": LookupSelect(Person),
             "services": LookupSelectMultiple(_related(Project, "services")),
             "changes": LookupSelectMultiple(_related(Project, "changes")),
             "requests": LookupSelectMultiple(_related(Project, "requests")),
+            "risks": LookupSelectMultiple(_related(Project, "risks")),
             "planned_start": DATE,
             "planned_end": DATE,
             "actual_start": DATE,

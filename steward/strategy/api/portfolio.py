@@ -98,6 +98,7 @@ class ProjectSerializer(StrictSerializer):
             "services",
             "changes",
             "requests",
+            "risks",
             *COMMON,
         ]
 
@@ -149,7 +150,7 @@ class ProjectViewSet(StewardViewSet):
     queryset = Project.objects.all()
     serializer_class = ProjectSerializer
     filterset_class = f.ProjectFilterSet
-    list_prefetch_related = ("services", "changes", "requests", "cost_records")
+    list_prefetch_related = ("services", "changes", "requests", "risks", "cost_records")
 
     def get_queryset(self) -> Any:
         return portfolio.with_spent(super().get_queryset())

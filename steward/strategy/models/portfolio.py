@@ -1,6 +1,6 @@
 """Project portfolio: initiatives and projects serving IT goals, with phase, status, health,
 budget, planned and actual dates, milestones, the people allocated to them (a share of their
-time over a period) and links to business services, changes and service-desk requests."""
+time over a period) and links to business services, changes, service-desk requests and risks."""
 
 from __future__ import annotations
 
@@ -112,6 +112,9 @@ class Project(AuditedModel):
     )
     requests = models.ManyToManyField(
         "servicedesk.Ticket", blank=True, related_name="+", verbose_name=_("requests")
+    )
+    risks = models.ManyToManyField(
+        "strategy.Risk", blank=True, related_name="projects", verbose_name=_("risks")
     )
 
     class Meta:

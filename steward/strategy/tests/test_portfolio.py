@@ -334,3 +334,22 @@ def test_project_page_shows_milestones_people_and_the_form_refuses_bad_dates(kno
     assert response.status_code == 400
     text = response.content.decode()
     assert "Ends before it starts" in text and "Say why" in text
+
+
+def test_a_project_links_risks_of_the_register(known, api):
+    from steward.strategy.models import Risk
+    from steward.strategy.risk import default_matrix
+
+    risk = Risk.objects.create(
+        title="Vendor lock-in",
+        category=Risk._meta.get_field("category").choices[0][0],
+        matrix=default_matrix(),
+        inherent_likelihood=3,
+        inherent_impact=4,
+    )
+    alpha = known["alpha"]
+    client = api(known["manager"])
+    response = client.patch(f"{BASE}/projects/{alpha.pk}/", {"risks": [risk.pk]}, format="json")
+    assert response.status_code == 200 and response.json()["risks"] == [risk.pk]
+    page = _client(known["manager"]).get(f"/strategy/projects/{alpha.pk}/").content.decode()
+    assert "Vendor lock-in" in page
