@@ -1,6 +1,8 @@
 """Budget roll-up at scale: one fiscal year with 1,000,000 cost records over 200 cost centres
 and the five categories (1,000 budget lines), rolled up by ``steward.strategy.rollup`` (one
-GROUP BY query) as of the end of September.
+GROUP BY query) as of the end of September, and the showback of the same year over 199
+departments (``steward.strategy.showback``: the costs of their centres direct, the default
+centre's allocated by the year's rules).
 
     .venv/bin/python bench/strategy/rollup.py                          # PostgreSQL, full size
     .venv/bin/python bench/strategy/rollup.py --engines postgresql,sqlite
@@ -46,6 +48,7 @@ SOURCES = (("manual", 0.4), ("asset", 0.35), ("licence", 0.15), ("contract", 0.1
 YEAR = (datetime.date(2025, 1, 1), datetime.date(2025, 12, 31))
 AS_OF = datetime.date(2025, 9, 30)
 TARGET_S = 2.0
+STAMPS = ("created_at", "updated_at")
 
 
 def generate(records: int, seed: int = SEED) -> tuple[list[tuple[Any, ...]], dict[str, Decimal]]:
@@ -118,8 +121,15 @@ def run_engine(args: argparse.Namespace) -> dict[str, Any]:
     from django.db import connection
     from django.utils import timezone
 
-    from steward.strategy import rollup
-    from steward.strategy.models import BudgetLine, CostCentre, CostRecord, FiscalYear
+    from steward.org.models import CostCenter, Department, Organisation, OrganisationKind
+    from steward.strategy import rollup, showback
+    from steward.strategy.models import (
+        AllocationRule,
+        BudgetLine,
+        CostRecord,
+        FiscalYear,
+        UsageRecord,
+    )
 
     out: dict[str, Any] = {"engine": connection.vendor, "load_before": os.getloadavg()}
     call_command("migrate", verbosity=0)
@@ -131,10 +141,35 @@ def run_engine(args: argparse.Namespace) -> dict[str, Any]:
         now = connection.ops.adapt_datetimefield_value(now)
     t = time.perf_counter()
     year = FiscalYear.objects.create(name="FY2025", start=YEAR[0], end=YEAR[1])
+    org = Organisation.objects.create(name="Bench", kind=OrganisationKind.INTERNAL)
     _write(
-        CostCentre,
-        ["id", "code", "name", "is_default", "is_active", "created_at", "updated_at"],
-        ((i, f"CC-{i:04d}", f"Centre {i}", i == 1, True, now, now) for i in range(1, CENTRES + 1)),
+        CostCenter,
+        ["id", "organisation_id", "code", "name", "is_default", "is_active", *STAMPS],
+        (
+            (i, org.pk, f"CC-{i:04d}", f"Centre {i}", i == 1, True, now, now)
+            for i in range(1, CENTRES + 1)
+        ),
+    )
+    # Showback: a department per cost centre but the default (CC-0001, shared costs), cloud
+    # by monthly usage, hardware by assets (none held: unallocated), the rest by headcount
+    # (nobody: unallocated); the work is the GROUP BY over the year's costs either way.
+    Department.objects.bulk_create(
+        Department(organisation=org, name=f"Dept {i}", cost_center_id=i)
+        for i in range(2, CENTRES + 1)
+    )
+    AllocationRule.objects.create(
+        fiscal_year=year, category="cloud", basis="usage", metric="vcpu-hours"
+    )
+    AllocationRule.objects.create(fiscal_year=year, category="hardware", basis="assets")
+    UsageRecord.objects.bulk_create(
+        UsageRecord(
+            department=d,
+            metric="vcpu-hours",
+            period=datetime.date(2025, m, 1),
+            quantity=Decimal(10 + (d.pk * m) % 97),
+        )
+        for d in Department.objects.all()
+        for m in range(1, 13)
     )
     _write(
         BudgetLine,
@@ -157,7 +192,7 @@ def run_engine(args: argparse.Namespace) -> dict[str, Any]:
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
     out["analyze_s"] = round(time.perf_counter() - t, 1)
-    holder = CostCentre.objects.filter(pk__in=range(1, CENTRES + 1, CENTRES // 10))
+    holder = CostCenter.objects.filter(pk__in=range(1, CENTRES + 1, CENTRES // 10))
     cases = {"all centres": None, "ten centres": holder}
     for name, centres in cases.items():
         for _ in range(args.warm):
@@ -172,6 +207,18 @@ def run_engine(args: argparse.Namespace) -> dict[str, Any]:
             out[name]["totals_match"] = result.total.actual == totals["actual"]
             out[name]["actual"] = str(result.total.actual)
             out[name]["planned"] = str(result.total.planned)
+    seconds = []
+    for i in range(args.warm + args.runs):
+        t = time.perf_counter()
+        shown = showback.showback(fiscal_year=year, user=None, as_of=AS_OF)
+        if i >= args.warm:
+            seconds.append(time.perf_counter() - t)
+    unallocated = sum((u["amount"] for u in shown.unallocated), Decimal(0))
+    out["showback"] = {
+        **percentiles(seconds),
+        "groups": len(shown.departments),
+        "totals_match": shown.allocated + unallocated == totals["actual"],
+    }
     out["records"] = CostRecord.objects.count()
     if connection.vendor == "postgresql":
         sql, _params = rollup._sql(None)
@@ -212,14 +259,14 @@ def render(report: dict[str, Any]) -> str:
         f"Measured {report['when']} with `{report['command']}` (commit {report['commit']}, "
         f"{report['runs']} timed runs after {report['warm']} warm-up, as of {AS_OF}).",
         "",
-        "| engine | cost records | roll-up | groups | p50 / p95 / max ms | totals checked "
+        "| engine | cost records | query | groups | p50 / p95 / max ms | totals checked "
         "| target < 2 s | write / analyze s | load before → after |",
         "|---|---|---|---|---|---|---|---|---|",
     ]
     for e in report["engines"]:
         load = " ".join(f"{x:.2f}" for x in e["load_before"])
         load += " → " + " ".join(f"{x:.2f}" for x in e["load_after"])
-        for case in ("all centres", "ten centres"):
+        for case in ("all centres", "ten centres", "showback"):
             r = e[case]
             ok = "yes" if r["p95"] < TARGET_S * 1000 else "**no**"
             check = {True: "match", False: "**differ**"}.get(r.get("totals_match"), "–")

@@ -84,4 +84,4 @@ class CostCenterFilterSet(SearchFilterSet):
 
     class Meta:
         model = CostCenter
-        fields = ["q", "organisation"]
+        fields = ["q", "organisation", "owner", "is_default", "is_active"]

@@ -21,7 +21,8 @@ class LocationForm(forms.ModelForm):
 class CostCenterForm(forms.ModelForm):
     class Meta:
         model = CostCenter
-        fields = ["organisation", "code", "name"]
+        fields = ["organisation", "code", "name", "owner", "is_default", "is_active"]
+        widgets = {"owner": LookupSelect(Person)}
 
 
 class DepartmentForm(forms.ModelForm):

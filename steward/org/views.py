@@ -72,20 +72,27 @@ class CostCenterList(ObjectListView):
         "org:costcenter",
         filtersets.CostCenterFilterSet,
     )
-    select_related = ("organisation",)
+    select_related = ("organisation", "owner")
     columns = [
         Column("code", _("Code"), sort="code"),
         Column("name", _("Name"), sort="name"),
         Column("organisation", _("Organisation")),
+        Column("owner", _("Owner")),
+        Column("is_default", _("Default"), sort="is_default"),
+        Column("is_active", _("Active"), sort="is_active"),
     ]
 
 
 class CostCenterDetail(ObjectDetailView):
-    model, url_prefix, select_related = CostCenter, "org:costcenter", ("organisation",)
+    model, url_prefix = CostCenter, "org:costcenter"
+    select_related = ("organisation", "owner")
     fields = [
         Column("code", _("Code")),
         Column("name", _("Name")),
         Column("organisation", _("Organisation")),
+        Column("owner", _("Owner")),
+        Column("is_default", _("Default")),
+        Column("is_active", _("Active")),
     ]
 
 

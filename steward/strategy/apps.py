@@ -46,6 +46,15 @@ def _register_policies() -> None:
     permissions.register(
         FiscalYear, Policy(view=INTERNAL, add=MANAGERS, change=MANAGERS, delete=MANAGERS)
     )
+    from steward.core.permissions import Role
+    from steward.strategy.models import AllocationRule, UsageRecord
+
+    # Showback's inputs: read by those who read every budget, kept by IT managers.
+    readers = MANAGERS | {Role.ASSET_MANAGER}
+    for model in (AllocationRule, UsageRecord):
+        permissions.register(
+            model, Policy(view=readers, add=MANAGERS, change=MANAGERS, delete=MANAGERS)
+        )
     permissions.register(
         BudgetLine,
         Policy(
@@ -93,13 +102,22 @@ def _manual_only(inner: RowScope) -> RowScope:
 
 def _register_menu_and_search() -> None:
     from steward.core import registry
-    from steward.strategy.models import BudgetLine, CostRecord, FiscalYear
+    from steward.strategy.models import (
+        AllocationRule,
+        BudgetLine,
+        CostRecord,
+        FiscalYear,
+        UsageRecord,
+    )
 
     section = _("Strategy")
     for label, url_name, model in (
         (_("Budget"), "strategy:budget", BudgetLine),
         (_("Budget lines"), "strategy:budgetline_list", BudgetLine),
         (_("Costs"), "strategy:costrecord_list", CostRecord),
+        (_("Showback and TCO"), "strategy:showback", UsageRecord),
+        (_("Allocation rules"), "strategy:allocationrule_list", AllocationRule),
+        (_("Usage"), "strategy:usagerecord_list", UsageRecord),
         (_("Fiscal years"), "strategy:fiscalyear_list", FiscalYear),
     ):
         registry.register_menu(section, label, url_name, model=model, section_order=70)

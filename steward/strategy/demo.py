@@ -21,16 +21,20 @@ from django.utils import timezone
 from steward.org import selectors as org_selectors
 from steward.strategy import rollup
 from steward.strategy.models import (
+    AllocationRule,
+    Basis,
     BudgetLine,
     Category,
     CostRecord,
     FiscalYear,
     Source,
+    UsageRecord,
 )
 from steward.strategy.sync import cost_sync
 
 IT_MONTHLY_STAFF = Decimal("7800")  # per IT employee, loaded cost
 CLOUD_START = Decimal("18500")  # the first month's bill, growing ~2% a month
+METRIC = "vcpu-hours"
 CONSULTING = ("Security audit", "ERP upgrade support", "Network design review", "Licence audit")
 
 
@@ -57,9 +61,11 @@ def load(*, rng: Any, log: Callable[[str], None], **_: Any) -> None:
     counts = cost_sync()
     manual = _manual(rng, years, it, it_size, today)
     lines = sum(_plan(rng, year, today) for year in years)
+    usage = _showback(rng, years, today)
     log(
         f"{counts['created']} costs rolled up from assets, "
-        f"{manual} manual costs, {lines} budget lines over {len(years)} fiscal years"
+        f"{manual} manual costs, {lines} budget lines over {len(years)} fiscal years, "
+        f"{usage} usage records for showback"
     )
 
 
@@ -130,3 +136,37 @@ def _plan(rng: Any, year: FiscalYear, today: datetime.date) -> int:
         )
     BudgetLine.objects.bulk_create(lines)
     return len(lines)
+
+
+VCPU_PER_HEAD = {"Information Technology": 40, "Operations": 12, "Sales": 6}
+
+
+def _showback(rng: Any, years: list[FiscalYear], today: datetime.date) -> int:
+    """Each year: hardware by assigned assets, cloud by monthly vCPU-hours per department
+    (IT and Operations run the heavy workloads), the rest by headcount."""
+    heads = org_selectors.department_headcounts()
+    departments = list(org_selectors.department_list_for_costs().order_by("pk"))
+    records = []
+    for year in years:
+        AllocationRule.objects.bulk_create(
+            [
+                AllocationRule(fiscal_year=year, category=Category.HARDWARE, basis=Basis.ASSETS),
+                AllocationRule(
+                    fiscal_year=year, category=Category.CLOUD, basis=Basis.USAGE, metric=METRIC
+                ),
+            ]
+        )
+        for month in _months(year, today):
+            for dept in departments:
+                per_head = VCPU_PER_HEAD.get(dept.name, 3)
+                hours = heads.get(dept.pk, 0) * per_head * rng.uniform(0.85, 1.2)
+                records.append(
+                    UsageRecord(
+                        department=dept,
+                        metric=METRIC,
+                        period=month,
+                        quantity=Decimal(str(round(hours, 1))),
+                    )
+                )
+    UsageRecord.objects.bulk_create(records)
+    return len(records)

@@ -6,7 +6,16 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from steward.core.filtersets import SearchFilterSet
-from steward.strategy.models import BudgetLine, Category, CostRecord, FiscalYear, Source
+from steward.strategy.models import (
+    AllocationRule,
+    Basis,
+    BudgetLine,
+    Category,
+    CostRecord,
+    FiscalYear,
+    Source,
+    UsageRecord,
+)
 
 
 class FiscalYearFilterSet(SearchFilterSet):
@@ -34,3 +43,23 @@ class CostRecordFilterSet(SearchFilterSet):
     class Meta:
         model = CostRecord
         fields = ["q", "fiscal_year", "cost_centre", "category", "source", "since", "until"]
+
+
+class AllocationRuleFilterSet(SearchFilterSet):
+    search_fields = ("metric",)
+    category = django_filters.MultipleChoiceFilter(choices=Category.choices)
+    basis = django_filters.MultipleChoiceFilter(choices=Basis.choices)
+
+    class Meta:
+        model = AllocationRule
+        fields = ["q", "fiscal_year", "category", "basis"]
+
+
+class UsageRecordFilterSet(SearchFilterSet):
+    search_fields = ("metric", "department__name")
+    since = django_filters.DateFilter(field_name="period", lookup_expr="gte", label=_("Since"))
+    until = django_filters.DateFilter(field_name="period", lookup_expr="lte", label=_("Until"))
+
+    class Meta:
+        model = UsageRecord
+        fields = ["q", "department", "metric", "since", "until"]

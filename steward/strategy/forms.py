@@ -1,6 +1,6 @@
 from django import forms
 
-from steward.strategy.models import BudgetLine, CostRecord, FiscalYear
+from steward.strategy.models import AllocationRule, BudgetLine, CostRecord, FiscalYear, UsageRecord
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -23,3 +23,16 @@ class CostRecordForm(forms.ModelForm):  # type: ignore[type-arg]
         model = CostRecord
         fields = ["fiscal_year", "date", "amount", "cost_centre", "category", "description"]
         widgets = {"date": DATE}
+
+
+class AllocationRuleForm(forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = AllocationRule
+        fields = ["fiscal_year", "category", "basis", "metric"]
+
+
+class UsageRecordForm(forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = UsageRecord
+        fields = ["department", "metric", "period", "quantity"]
+        widgets = {"period": DATE}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -12,8 +13,14 @@ from steward.core import permissions
 from steward.core.permissions import MANAGERS, Role
 from steward.core.validation import is_id
 from steward.org import selectors as org
-from steward.strategy import rollup
-from steward.strategy.models import BudgetLine, CostRecord, FiscalYear
+from steward.strategy import rollup, showback
+from steward.strategy.models import (
+    AllocationRule,
+    BudgetLine,
+    CostRecord,
+    FiscalYear,
+    UsageRecord,
+)
 
 
 def fiscal_year_list(*, user: Any) -> QuerySet[FiscalYear]:
@@ -85,3 +92,42 @@ def budget_rollup(
     return rollup.rollup(
         fiscal_year=fiscal_year, as_of=as_of or timezone.localdate(), centres=centres
     )
+
+
+def allocation_rule_list(*, user: Any) -> QuerySet[AllocationRule]:
+    return permissions.restrict(AllocationRule.objects.select_related("fiscal_year"), user)
+
+
+def usage_record_list(*, user: Any) -> QuerySet[UsageRecord]:
+    return permissions.restrict(UsageRecord.objects.select_related("department"), user)
+
+
+def ensure_reads_all_budgets(user: Any) -> None:
+    """Showback and TCO set every department's costs side by side: only for those who read
+    every budget (IT and asset managers). Raises PermissionDenied."""
+    if not permissions.can(user, "view", BudgetLine) or budget_centres(user=user) is not None:
+        raise PermissionDenied
+
+
+def showback_get(
+    *, user: Any, fiscal_year: FiscalYear, as_of: datetime.date | None = None
+) -> showback.Showback:
+    """Costs of ``fiscal_year`` per department by the year's allocation rules (see
+    ``showback``). Raises PermissionDenied."""
+    ensure_reads_all_budgets(user)
+    return showback.showback(fiscal_year=fiscal_year, user=user, as_of=as_of)
+
+
+def asset_tco_list(*, user: Any, limit: int = 100) -> tuple[int, list[dict[str, Any]]]:
+    """The number of assets and the ``limit`` with the largest TCO. Raises PermissionDenied."""
+    ensure_reads_all_budgets(user)
+    rows = sorted(
+        showback.asset_tco(user=user).values(), key=lambda r: (-r["total"], r["asset_tag"])
+    )
+    return len(rows), rows[:limit]
+
+
+def service_tco_list(*, user: Any) -> list[dict[str, Any]]:
+    """TCO per business service, largest first. Raises PermissionDenied."""
+    ensure_reads_all_budgets(user)
+    return showback.service_tco(user=user)

@@ -1,13 +1,35 @@
 from django.urls import URLPattern, path
 
 from steward.core.ui.routes import crud
-from steward.strategy import forms, portfolio_urls, risk_urls, scenario_urls, views
+from steward.strategy import (
+    forms,
+    portfolio_urls,
+    risk_urls,
+    scenario_urls,
+    showback_views,
+    views,
+)
 
 app_name = "strategy"
 
 urlpatterns: list[URLPattern] = [
     path("budget/", views.budget, name="budget"),
     path("budget/sync/", views.cost_sync, name="cost_sync"),
+    path("showback/", showback_views.showback, name="showback"),
+    *crud(
+        "allocation-rules",
+        "allocationrule",
+        list_view=showback_views.AllocationRuleList,
+        detail_view=showback_views.AllocationRuleDetail,
+        form_class=forms.AllocationRuleForm,
+    ),
+    *crud(
+        "usage",
+        "usagerecord",
+        list_view=showback_views.UsageRecordList,
+        detail_view=showback_views.UsageRecordDetail,
+        form_class=forms.UsageRecordForm,
+    ),
     *crud(
         "fiscal-years",
         "fiscalyear",
@@ -29,7 +51,7 @@ urlpatterns: list[URLPattern] = [
         detail_view=views.CostRecordDetail,
         form_class=forms.CostRecordForm,
     ),
-    *risk_urls.urlpatterns,
-    *scenario_urls.urlpatterns,
     *portfolio_urls.urlpatterns,
+    *scenario_urls.urlpatterns,
+    *risk_urls.urlpatterns,
 ]

@@ -18,15 +18,18 @@ D = datetime.date
 
 @pytest.fixture
 def budget(org_world):
-    from steward.org.models import Department, Person
-    from steward.strategy.models import BudgetLine, CostCentre, CostRecord, FiscalYear
+    from steward.org.models import CostCenter, Department, Person
+    from steward.strategy.models import BudgetLine, CostRecord, FiscalYear
 
     users = org_world["users"]
-    sales = Department.objects.create(organisation=org_world["internal"], name="Sales")
+    internal = org_world["internal"]
     seller = Person.objects.get(user=users[Role.EMPLOYEE])
     fy = FiscalYear.objects.create(name="FY2025", start=D(2025, 1, 1), end=D(2025, 12, 31))
-    it = CostCentre.objects.create(code="CC-IT", name="IT", is_default=True)
-    sal = CostCentre.objects.create(code="CC-SAL", name="Sales", department=sales, owner=seller)
+    it = CostCenter.objects.create(organisation=internal, code="CC-IT", name="IT", is_default=True)
+    sal = CostCenter.objects.create(
+        organisation=internal, code="CC-SAL", name="Sales", owner=seller
+    )
+    Department.objects.create(organisation=internal, name="Sales", cost_center=sal)
     for centre, category, planned in (
         (it, "hardware", "10000"),
         (it, "software", "5000"),

@@ -22,7 +22,16 @@ class LocationSerializer(StrictSerializer):
 class CostCenterSerializer(StrictSerializer):
     class Meta:
         model = CostCenter
-        fields = ["id", "organisation", "code", "name", *COMMON]
+        fields = [
+            "id",
+            "organisation",
+            "code",
+            "name",
+            "owner",
+            "is_default",
+            "is_active",
+            *COMMON,
+        ]
 
 
 class DepartmentSerializer(StrictSerializer):

@@ -10,8 +10,8 @@ from decimal import Decimal
 import pytest
 
 from steward.core.permissions import Role
-from steward.org.models import Department, Person
-from steward.strategy.models import BudgetLine, CostCentre, CostRecord, FiscalYear
+from steward.org.models import CostCenter, Department, Person
+from steward.strategy.models import BudgetLine, CostRecord, FiscalYear
 
 D = datetime.date
 
@@ -20,9 +20,15 @@ D = datetime.date
 def world(org_world):
     users = org_world["users"]
     internal = org_world["internal"]
-    it = Department.objects.create(organisation=internal, name="IT")
-    sales = Department.objects.create(organisation=internal, name="Sales")
+    cc_it = CostCenter.objects.create(
+        organisation=internal, code="CC-IT", name="IT", is_default=True
+    )
     seller = Person.objects.get(user=users[Role.EMPLOYEE])
+    cc_sales = CostCenter.objects.create(
+        organisation=internal, code="CC-SAL", name="Sales", owner=seller
+    )
+    it = Department.objects.create(organisation=internal, name="IT", cost_center=cc_it)
+    sales = Department.objects.create(organisation=internal, name="Sales", cost_center=cc_sales)
     seller.department = sales
     seller.save()
     return {
@@ -40,10 +46,8 @@ def world(org_world):
         "fy_prev": FiscalYear.objects.create(
             name="FY2024", start=D(2024, 1, 1), end=D(2024, 12, 31)
         ),
-        "it": CostCentre.objects.create(code="CC-IT", name="IT", department=it, is_default=True),
-        "sales": CostCentre.objects.create(
-            code="CC-SAL", name="Sales", department=sales, owner=seller
-        ),
+        "it": cc_it,
+        "sales": cc_sales,
     }
 
 
