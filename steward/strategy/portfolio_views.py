@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from steward.core import permissions
 from steward.core.ui.views import Column, ObjectDetailView, ObjectEditView, ObjectListView
+from steward.core.validation import is_id
 from steward.strategy import goals, portfolio
 from steward.strategy import portfolio_filtersets as f
 from steward.strategy.models import (
@@ -259,6 +260,12 @@ class ProjectChildEdit(ObjectEditView):
     def ensure_allowed(self, obj: Any) -> None:
         if obj is None and not permissions.can(self.request.user, "add", self.model):
             raise PermissionDenied
+
+    def make_form(self, obj: Any, data: Any = None) -> Any:
+        """A new one starts on the project named by ``?project=`` (from the project page)."""
+        wanted = self.request.GET.get("project")
+        initial = {"project": wanted} if obj is None and is_id(wanted) else None
+        return self.get_form_class()(data, instance=obj, initial=initial)
 
     def save(self, obj: Any, data: dict[str, Any]) -> Any:
         user = self.request.user

@@ -353,3 +353,15 @@ def test_a_project_links_risks_of_the_register(known, api):
     assert response.status_code == 200 and response.json()["risks"] == [risk.pk]
     page = _client(known["manager"]).get(f"/strategy/projects/{alpha.pk}/").content.decode()
     assert "Vendor lock-in" in page
+
+
+def test_milestone_form_starts_on_the_project_and_refuses_another_owners(known):
+    client = _client(known["agent"])  # owns Alpha, not Beta
+    form = client.get(f"/strategy/milestones/add/?project={known['alpha'].pk}").content.decode()
+    assert f'<option value="{known["alpha"].pk}" selected>' in form
+    data = {"name": "Pilot", "due": "2025-04-01"}
+    response = client.post("/strategy/milestones/add/", {**data, "project": known["beta"].pk})
+    assert response.status_code == 403
+    response = client.post("/strategy/milestones/add/", {**data, "project": known["alpha"].pk})
+    assert response.status_code == 302
+    assert Milestone.objects.filter(project=known["alpha"], name="Pilot").exists()
