@@ -6,6 +6,7 @@ goal's progress is the mean of its key results'; a business goal's the mean of i
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -18,10 +19,8 @@ MEASURE = 1_000_000_000_000
 MEASURE_VALIDATORS = [MinValueValidator(Decimal(-MEASURE)), MaxValueValidator(Decimal(MEASURE))]
 
 
-def _measure(name: str, **kw: object) -> models.DecimalField:  # type: ignore[type-arg]
-    return models.DecimalField(
-        name, max_digits=18, decimal_places=4, validators=MEASURE_VALIDATORS, **kw
-    )
+def _measure(name: Any) -> Any:
+    return models.DecimalField(name, max_digits=18, decimal_places=4, validators=MEASURE_VALIDATORS)
 
 
 def _dates_in_order(start: object, end: object, field: str = "end") -> None:

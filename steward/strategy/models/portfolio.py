@@ -4,6 +4,8 @@ time over a period) and links to business services, changes, service-desk reques
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -40,7 +42,7 @@ class Health(models.TextChoices):
     RED = "red", _("Red")
 
 
-def _in_order(errors: dict[str, str], start: object, end: object, field: str) -> None:
+def _in_order(errors: dict[str, Any], start: object, end: object, field: str) -> None:
     if start and end and end < start:  # type: ignore[operator]
         errors[field] = _("Ends before it starts.")
 
@@ -126,7 +128,7 @@ class Project(AuditedModel):
         return self.name
 
     def clean(self) -> None:
-        errors: dict[str, str] = {}
+        errors: dict[str, Any] = {}
         if self.health != Health.GREEN and not self.health_reason.strip():
             errors["health_reason"] = _("Say why the project is amber or red.")
         _in_order(errors, self.planned_start, self.planned_end, "planned_end")
@@ -179,7 +181,7 @@ class Allocation(AuditedModel):
         return f"{self.person_id} {self.percent}% {self.start}–{self.end}"
 
     def clean(self) -> None:
-        errors: dict[str, str] = {}
+        errors: dict[str, Any] = {}
         _in_order(errors, self.start, self.end, "end")
         if self.person_id and self.person.kind != "employee":
             errors["person"] = _("Only our employees are allocated to projects.")
