@@ -36,7 +36,7 @@ def _spent_from_costs() -> Subquery:
 def with_spent(qs: QuerySet[Project]) -> QuerySet[Project]:
     """Annotate ``linked_costs`` (the sum of linked cost records, or None) and
     ``actual_spent`` (that, else the amount entered)."""
-    money = DecimalField(max_digits=16, decimal_places=2)
+    money: DecimalField[Decimal, Decimal] = DecimalField(max_digits=16, decimal_places=2)
     return qs.annotate(
         linked_costs=_spent_from_costs(),
         actual_spent=Coalesce(_spent_from_costs(), "spent", output_field=money),
@@ -116,7 +116,7 @@ def roadmap(
         .prefetch_related("milestones")
         .order_by("planned_start", "name")
     )
-    bars = []
+    bars: list[dict[str, Any]] = []
     for p in rows:
         end = p.actual_end or (max(p.planned_end, today) if p.actual_start else None)
         bars.append(
@@ -157,13 +157,14 @@ def roadmap(
 
 def roadmap_layout(data: dict[str, Any]) -> dict[str, Any]:
     """Percent offsets and widths of the bars, markers and today line (server-drawn)."""
-    span = (data["end"] - data["start"]).days + 1
+    first: datetime.date = data["start"]
+    span = (data["end"] - first).days + 1
 
     def pos(day: datetime.date) -> float:
-        return round((day - data["start"]).days * 100 / span, 3)
+        return float(round((day - first).days * 100 / span, 3))
 
     def width(a: datetime.date, b: datetime.date) -> float:
-        return round(max(1, (b - a).days + 1) * 100 / span, 3)
+        return float(round(max(1, (b - a).days + 1) * 100 / span, 3))
 
     rows = []
     for b in data["projects"]:
