@@ -280,3 +280,59 @@ def test_pages_list_detail_heat_map_and_edit(rworld, make_risk, incident):
     assert "from 1 to 5" in bad.content.decode()
     linked = manager.post(f"/strategy/risks/{r.pk}/link/", {"incident": "nonsense"}, follow=True)
     assert "No such incident" in linked.content.decode()
+
+
+def test_forms_add_a_risk_and_a_control_protecting_a_service(rworld, make_risk):
+    from steward.cmdb.models import CIClass, ConfigurationItem
+
+    erp = ConfigurationItem.objects.create(
+        name="ERP", ci_class=CIClass.BUSINESS_SERVICE, organisation=rworld["internal"]
+    )
+    manager = _client(rworld["manager"])
+    assert manager.get("/strategy/risks/add/").status_code == 200
+    created = manager.post(
+        "/strategy/risks/add/",
+        {
+            "title": "ERP outage",
+            "category": "availability",
+            "status": "identified",
+            "matrix": rworld["matrix"].pk,
+            "inherent_likelihood": 2,
+            "inherent_impact": 5,
+            "treatment": "mitigate",
+            "review_interval_days": 30,
+        },
+    )
+    assert created.status_code == 302, created.content.decode()[:2000]
+    r = Risk.objects.get(title="ERP outage")
+    assert manager.get(f"/strategy/risk-controls/add/?risk={r.pk}").status_code == 200
+    bad = manager.post(
+        "/strategy/risk-controls/add/",
+        {
+            "risk": r.pk,
+            "name": "Replica",
+            "control_type": "corrective",
+            "effectiveness": "untested",
+            "configuration_items": "12; drop table",
+        },
+    )
+    assert bad.status_code == 400 and "Give ids" in bad.content.decode()
+    ok = manager.post(
+        "/strategy/risk-controls/add/",
+        {
+            "risk": r.pk,
+            "name": "Replica",
+            "control_type": "corrective",
+            "effectiveness": "untested",
+            "configuration_items": str(erp.pk),
+        },
+    )
+    assert ok.status_code == 302
+    control = RiskControl.objects.get(name="Replica")
+    assert [lk.target_id for lk in control.links.all()] == [erp.pk]
+    assert "ERP" in manager.get(f"/strategy/risk-controls/{control.pk}/").content.decode()
+    assert "Replica" in manager.get(f"/strategy/risks/{r.pk}/").content.decode()
+    assert manager.get("/strategy/risk-controls/").status_code == 200
+    assert manager.get("/strategy/risk-matrices/").status_code == 200
+    assert manager.get(f"/strategy/risk-matrices/{rworld['matrix'].pk}/").status_code == 200
+    assert _client(rworld["employee"]).get("/strategy/risk-matrices/").status_code == 403
