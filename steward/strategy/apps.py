@@ -111,6 +111,15 @@ def _register_menu_and_search() -> None:
     )
 
     section = _("Strategy")
+    # The CIO dashboard is for IT managers and administrators: those who may add a year.
+    registry.register_menu(
+        section,
+        _("CIO dashboard"),
+        "strategy:dashboard",
+        model=FiscalYear,
+        action="add",
+        section_order=70,
+    )
     for label, url_name, model in (
         (_("Budget"), "strategy:budget", BudgetLine),
         (_("Budget lines"), "strategy:budgetline_list", BudgetLine),

@@ -2,6 +2,7 @@ from django.urls import URLPattern, path
 
 from steward.core.ui.routes import crud
 from steward.strategy import (
+    dashboard_views,
     forms,
     portfolio_urls,
     risk_urls,
@@ -13,6 +14,9 @@ from steward.strategy import (
 app_name = "strategy"
 
 urlpatterns: list[URLPattern] = [
+    path("", dashboard_views.dashboard_page, name="dashboard"),
+    path("dashboard.pdf", dashboard_views.dashboard_pdf, name="dashboard_pdf"),
+    path("dashboard.xlsx", dashboard_views.dashboard_xlsx, name="dashboard_xlsx"),
     path("budget/", views.budget, name="budget"),
     path("budget/sync/", views.cost_sync, name="cost_sync"),
     path("showback/", showback_views.showback, name="showback"),

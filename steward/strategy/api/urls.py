@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from steward.strategy.api import portfolio, risk_urls, scenario_urls, showback, views
+from steward.strategy.api import dashboard, portfolio, risk_urls, scenario_urls, showback, views
 
 router = SimpleRouter()
 router.register("fiscal-years", views.FiscalYearViewSet)
@@ -16,3 +16,4 @@ urlpatterns = [path("rollup/", views.RollupView.as_view(), name="rollup"), *rout
 urlpatterns += portfolio_views
 urlpatterns += risk_views
 urlpatterns += showback_views
+urlpatterns += dashboard.urlpatterns
