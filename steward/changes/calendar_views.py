@@ -11,7 +11,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Max, Min
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -19,9 +18,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from steward.changes import conflicts, feeds, selectors, services
+from steward.changes import feeds, selectors, services
 from steward.changes.forms import MonthForm, WeekForm
-from steward.changes.models import CalendarFeedToken, ChangeRequest, ChangeState, WindowKind
+from steward.changes.models import CalendarFeedToken, ChangeRequest
 from steward.core import permissions
 from steward.core.validation import is_id
 
@@ -39,59 +38,14 @@ def _aware(day: datetime.date) -> datetime.datetime:
 
 URL_PK = 987654321
 """A placeholder id in the change page's address, put together once per page."""
-CALENDAR_FIELDS = ("title", "state", "change_type", "planned_start", "planned_end")
-"""What the calendar and the conflicts read of a change."""
 
 
 def _calendar(user: Any, start: datetime.datetime, end: datetime.datetime) -> dict[str, Any]:
-    """What ``selectors.calendar`` returns (the changes but cancelled ones and the windows
-    overlapping ``[start, end)``, the conflicts of each change), with the conflicts found
-    for all changes together (``conflicts.calendar_conflicts``) and the changes loaded
-    once, with only what the page shows: a fixed number of queries and no pass over every
-    other change per change, however busy the period.
-
-    To be folded into ``selectors.calendar`` by the owner of selectors.py (its loop calls
-    ``conflicts_for`` change by change); both give the same answer (tests)."""
-    planned = (
-        selectors.change_list(user=user)
-        .select_related(None)
-        .only(*CALENDAR_FIELDS)
-        .filter(planned_start__isnull=False, planned_end__isnull=False)
-    )
-    # Other changes overlapping the period's changes may start before or end after it.
-    span = (
-        planned.filter(planned_start__lt=end, planned_end__gt=start)
-        .exclude(state=ChangeState.CANCELLED)
-        .aggregate(lo=Min("planned_start"), hi=Max("planned_end"))
-    )
-    candidates: list[ChangeRequest] = []
-    if span["lo"] is not None:
-        around = conflicts.overlapping(
-            planned, span["lo"], span["hi"], start_field="planned_start", end_field="planned_end"
-        )
-        candidates = list(
-            around.prefetch_related(conflicts.links()).order_by("planned_start", "pk")
-        )
-    changes = [
-        c
-        for c in candidates
-        if c.state != ChangeState.CANCELLED and c.planned_start < end and c.planned_end > start  # type: ignore[operator]
-    ]
-    windows = list(
-        selectors.window_list(user=user)
-        .prefetch_related("configuration_items")
-        .filter(start__lt=end, end__gt=start)
-        .order_by("start", "pk")
-    )
-    found = conflicts.calendar_conflicts(
-        changes,
-        candidates=candidates,
-        blackouts=[w for w in windows if w.kind == WindowKind.BLACKOUT],
-        user=user,
-    )
+    """``selectors.calendar`` with each change put together once for the page."""
+    data = selectors.calendar(user=user, start=start, end=end)
     url = reverse("changes:changerequest_detail", kwargs={"pk": URL_PK})
-    entries = [_entry(c, found.get(c.pk, []), url) for c in changes]
-    return {"changes": changes, "windows": windows, "conflicts": found, "entries": entries}
+    data["entries"] = [_entry(c, data["conflicts"].get(c.pk, []), url) for c in data["changes"]]
+    return data
 
 
 SHOWN = 5
