@@ -18,27 +18,27 @@ from steward.strategy.models import FiscalYear, Health, Phase
 S = serializers.Serializer
 
 
-class GoalProgressSerializer(S):  # type: ignore[type-arg]
+class DashboardGoalProgressSerializer(S):  # type: ignore[type-arg]
     id = serializers.IntegerField()
     title = serializers.CharField()
     it_goals = serializers.IntegerField()
     progress = serializers.FloatField()
 
 
-class AlignmentSerializer(S):  # type: ignore[type-arg]
+class DashboardAlignmentSerializer(S):  # type: ignore[type-arg]
     overall = serializers.FloatField()
-    goals = GoalProgressSerializer(many=True)
+    goals = DashboardGoalProgressSerializer(many=True)
 
 
-class YearSerializer(S):  # type: ignore[type-arg]
+class DashboardYearSerializer(S):  # type: ignore[type-arg]
     id = serializers.IntegerField()
     name = serializers.CharField()
     start = serializers.DateField()
     end = serializers.DateField()
 
 
-class BudgetBurnSerializer(S):  # type: ignore[type-arg]
-    fiscal_year = YearSerializer()
+class DashboardBudgetBurnSerializer(S):  # type: ignore[type-arg]
+    fiscal_year = DashboardYearSerializer()
     as_of = serializers.DateField()
     elapsed_days = serializers.IntegerField()
     days = serializers.IntegerField()
@@ -48,28 +48,28 @@ class BudgetBurnSerializer(S):  # type: ignore[type-arg]
     by_category = CategoryTotalSerializer(many=True)
 
 
-class HeatCellSerializer(S):  # type: ignore[type-arg]
+class DashboardHeatCellSerializer(S):  # type: ignore[type-arg]
     impact = serializers.IntegerField()
     count = serializers.IntegerField()
     level = serializers.CharField()
     colour = serializers.CharField()
 
 
-class HeatRowSerializer(S):  # type: ignore[type-arg]
+class DashboardHeatRowSerializer(S):  # type: ignore[type-arg]
     likelihood = serializers.IntegerField()
     label = serializers.CharField()
-    cells = HeatCellSerializer(many=True)
+    cells = DashboardHeatCellSerializer(many=True)
 
 
-class HeatMapSerializer(S):  # type: ignore[type-arg]
+class DashboardHeatMapSerializer(S):  # type: ignore[type-arg]
     matrix = serializers.CharField()
     view = serializers.CharField()
     total = serializers.IntegerField()
     impact_labels = serializers.ListField(child=serializers.CharField())
-    rows = HeatRowSerializer(many=True)
+    rows = DashboardHeatRowSerializer(many=True)
 
 
-class ServiceHealthSerializer(S):  # type: ignore[type-arg]
+class DashboardServiceHealthSerializer(S):  # type: ignore[type-arg]
     id = serializers.IntegerField()
     name = serializers.CharField()
     status = serializers.CharField()
@@ -80,19 +80,19 @@ class ServiceHealthSerializer(S):  # type: ignore[type-arg]
     sla_percent = serializers.FloatField(allow_null=True)
 
 
-class HealthCountSerializer(S):  # type: ignore[type-arg]
+class DashboardHealthCountSerializer(S):  # type: ignore[type-arg]
     health = serializers.ChoiceField(choices=Health.choices)
     name = serializers.CharField()
     count = serializers.IntegerField()
 
 
-class PhaseCountSerializer(S):  # type: ignore[type-arg]
+class DashboardPhaseCountSerializer(S):  # type: ignore[type-arg]
     phase = serializers.ChoiceField(choices=Phase.choices)
     name = serializers.CharField()
     count = serializers.IntegerField()
 
 
-class LateMilestoneSerializer(S):  # type: ignore[type-arg]
+class DashboardLateMilestoneSerializer(S):  # type: ignore[type-arg]
     id = serializers.IntegerField()
     name = serializers.CharField()
     due = serializers.DateField()
@@ -101,21 +101,21 @@ class LateMilestoneSerializer(S):  # type: ignore[type-arg]
     project = serializers.CharField()
 
 
-class PortfolioStatusSerializer(S):  # type: ignore[type-arg]
+class DashboardPortfolioStatusSerializer(S):  # type: ignore[type-arg]
     total = serializers.IntegerField()
-    by_health = HealthCountSerializer(many=True)
-    by_phase = PhaseCountSerializer(many=True)
+    by_health = DashboardHealthCountSerializer(many=True)
+    by_phase = DashboardPhaseCountSerializer(many=True)
     late_milestones_count = serializers.IntegerField()
-    late_milestones = LateMilestoneSerializer(many=True)
+    late_milestones = DashboardLateMilestoneSerializer(many=True)
 
 
 class DashboardSerializer(S):  # type: ignore[type-arg]
     today = serializers.DateField()
-    alignment = AlignmentSerializer()
-    budget = BudgetBurnSerializer(allow_null=True)
-    risks = HeatMapSerializer(allow_null=True)
-    services = ServiceHealthSerializer(many=True)
-    portfolio = PortfolioStatusSerializer()
+    alignment = DashboardAlignmentSerializer()
+    budget = DashboardBudgetBurnSerializer(allow_null=True)
+    risks = DashboardHeatMapSerializer(allow_null=True)
+    services = DashboardServiceHealthSerializer(many=True)
+    portfolio = DashboardPortfolioStatusSerializer()
 
 
 class DashboardView(APIView):
