@@ -216,7 +216,7 @@ def dependency_graph(*, user: Any, ci_ids: Iterable[int]) -> dict[str, Any]:
     rel = Relationship._meta.db_table
     flow = ", ".join(["%s"] * len(FLOW_KINDS))
     up = ", ".join(["%s"] * len(UP_KINDS))
-    seeds = " UNION ".join(["SELECT %s"] * len(starts))
+    seeds = " UNION ".join(["SELECT CAST(%s AS BIGINT)"] * len(starts))
     # Only table names from the models and placeholders are formatted in.
     reach = (
         f"WITH RECURSIVE reach(id) AS ({seeds} UNION "  # noqa: S608
