@@ -109,10 +109,6 @@ def organisation_list(*, user: Any) -> QuerySet[Organisation]:
 # Cost centres, for budgets and showback (steward.strategy).
 
 
-def cost_center_list(*, user: Any) -> QuerySet[CostCenter]:
-    return permissions.restrict(CostCenter.objects.select_related("owner", "organisation"), user)
-
-
 def cost_centers_owned_by(*, user: Any) -> QuerySet[CostCenter]:
     """The cost centres whose owner is ``user``'s person (the budgets they hold)."""
     return CostCenter.objects.filter(owner__user=user)

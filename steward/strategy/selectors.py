@@ -55,14 +55,6 @@ def budget_centres(*, user: Any) -> QuerySet[Any] | None:
     return org.cost_centers_owned_by(user=user)
 
 
-def cost_centre_list(*, user: Any) -> QuerySet[Any]:
-    """Cost centres (org's) whose budget ``user`` may read."""
-    centres = budget_centres(user=user)
-    if not permissions.can(user, "view", BudgetLine):
-        return org.cost_centers_all().none()
-    return org.cost_centers_all() if centres is None else centres
-
-
 def budget_line_list(*, user: Any) -> QuerySet[BudgetLine]:
     return permissions.restrict(
         BudgetLine.objects.select_related("fiscal_year", "cost_centre"), user

@@ -1,7 +1,8 @@
 """Budget in Chromium: an IT manager opens the budget of a year and sees the chart drawn
 (planned, actual, forecast per category) with the tables, records a manual cost through the
 form (a date outside the year refused with the reason), and sees it in the figures; a budget
-holder sees only their own cost centre."""
+holder sees only their own cost centre. The showback page stacks each department's direct
+costs and shares."""
 
 from __future__ import annotations
 
@@ -29,7 +30,9 @@ def budget(org_world):
     sal = CostCenter.objects.create(
         organisation=internal, code="CC-SAL", name="Sales", owner=seller
     )
-    Department.objects.create(organisation=internal, name="Sales", cost_center=sal)
+    sales = Department.objects.create(organisation=internal, name="Sales", cost_center=sal)
+    seller.department = sales
+    seller.save()
     for centre, category, planned in (
         (it, "hardware", "10000"),
         (it, "software", "5000"),
@@ -94,3 +97,28 @@ def test_budget_page_chart_and_a_manual_cost(session, budget):
     assert "CC-SAL" in centres and "CC-IT" not in centres
     holder.shot("holder")
     assert holder.errors == []
+
+
+def test_showback_page_stacks_direct_and_shared_costs(session, budget):
+    """As of 1 July: Sales (the only department, its seller the only head) has its 910 of
+    hardware direct and every cost of the default centre (IT's 3,640 + 1,000 + 2,600) by
+    headcount."""
+    manager = session("strategy-showback")
+    manager.login(str(budget["users"][Role.IT_MANAGER].username))
+    manager.goto(f"/strategy/showback/?year={budget['fy'].pk}&as_of=2025-07-01")
+    page = manager.page
+    page.wait_for_function("() => window.Chart && Chart.getChart('showback-chart')")
+    bars = page.evaluate(
+        "() => Chart.getChart('showback-chart').data.datasets.map(d => [d.label, d.data])"
+    )
+    assert bars == [
+        ["Direct", [910]],
+        ["Hardware", [3640]],
+        ["Software", [1000]],
+        ["Cloud", [2600]],
+    ]
+    assert page.evaluate("() => Chart.getChart('showback-chart').options.scales.x.stacked")
+    row = page.locator("#showback-departments tbody tr").first.inner_text().split()
+    assert row[0] == "Sales" and row[-1] == "8,150.00"
+    manager.shot("showback")
+    assert manager.errors == []
