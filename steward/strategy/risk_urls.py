@@ -13,7 +13,7 @@ _control_edit = risk_views.RiskControlEdit.as_view()
 urlpatterns: list[URLPattern] = [
     path("risks/", risk_views.RiskList.as_view(), name="risk_list"),
     path("risks/add/", _risk_edit, name="risk_add"),
-    path("risk-heat-map/", risk_views.risk_heatmap, name="risk_heatmap"),
+    path("risks/heat-map/", risk_views.risk_heatmap, name="risk_heatmap"),
     path("risks/<int:pk>/", risk_views.RiskDetail.as_view(), name="risk_detail"),
     path("risks/<int:pk>/edit/", _risk_edit, name="risk_edit"),
     path(

@@ -58,7 +58,7 @@ def _cell(page, lk, im):
 def test_heat_map_inherent_and_residual_and_a_cell_to_its_risks(session, register):
     manager = session("risk-manager")
     manager.login(register["users"][Role.IT_MANAGER].username)
-    manager.goto("/strategy/risk-heat-map/")
+    manager.goto("/strategy/risks/heat-map/")
     page = manager.page
     assert page.locator("#heatmap tbody tr").count() == 5
     assert page.locator("#heatmap tbody td").count() == 25
@@ -98,7 +98,7 @@ def test_heat_map_inherent_and_residual_and_a_cell_to_its_risks(session, registe
 def test_an_owner_sees_only_their_risk_on_the_map(session, register):
     owner = session("risk-owner")
     owner.login(register["users"][Role.EMPLOYEE].username)
-    owner.goto("/strategy/risk-heat-map/")
+    owner.goto("/strategy/risks/heat-map/")
     page = owner.page
     counts = page.locator("#heatmap td a").all_inner_texts()
     assert counts == ["1"]

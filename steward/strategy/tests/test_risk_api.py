@@ -219,7 +219,7 @@ def _queries(client, url):
         URL,
         "/api/strategy/risk-heat-map/?view=residual",
         "/strategy/risks/",
-        "/strategy/risk-heat-map/",
+        "/strategy/risks/heat-map/",
         "/api/strategy/risk-controls/",
     ],
 )
@@ -260,7 +260,7 @@ def test_pages_list_detail_heat_map_and_edit(rworld, make_risk, incident):
     assert manager.get("/strategy/risks/?inherent_likelihood=99").status_code == 200
     detail = manager.get(f"/strategy/risks/{r.pk}/").content.decode()
     assert "Stolen laptop" in detail and "1 linked incident opened in the last 90 days" in detail
-    heat = manager.get("/strategy/risk-heat-map/?view=residual").content.decode()
+    heat = manager.get("/strategy/risks/heat-map/?view=residual").content.decode()
     assert 'data-likelihood="2" data-impact="3" data-count="1"' in heat
     assert "residual_likelihood=2&amp;residual_impact=3" in heat
     bad = manager.post(
