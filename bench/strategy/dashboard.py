@@ -218,6 +218,9 @@ def run_engine(args: argparse.Namespace) -> dict[str, Any]:
 
     out: dict[str, Any] = {"engine": connection.vendor, "load_before": os.getloadavg()}
     out |= _load(args)
+    from django.conf import settings
+
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]  # the test Client's host
     client = Client()
     client.force_login(get_user_model().objects.get(username=out["manager"]))
     server = common.backend_pid()
