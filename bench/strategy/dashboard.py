@@ -276,6 +276,18 @@ def render(report: dict[str, Any]) -> str:
                 f"{r['cpu_ms']['client']}/{r['cpu_ms']['server']} | {r['queries']} |"
             )
     for e in report["engines"]:
+        page = e["page"]
+        cpu = page["cpu_ms"]["client"] + (page["cpu_ms"]["server"] or 0)
+        verdict = "met" if page["p95"] < TARGET_MS else "**not met**"
+        lines += [
+            "",
+            f"{e['engine']}: target {verdict} (page p95 {page['p95']} ms wall; "
+            f"{cpu:.0f} ms of CPU per request, client and database). Most of the database "
+            "time is the budget roll-up of the year's cost records (one GROUP BY over all of "
+            "them, see the roll-up section above); the other cards' queries are small "
+            "aggregates.",
+        ]
+    for e in report["engines"]:
         v = e["volume"]
         lines += [
             "",
@@ -299,7 +311,12 @@ def main() -> None:
     parser.add_argument("--no-readme", action="store_true")
     parser.add_argument("--keep", action="store_true")
     parser.add_argument("--child")
+    parser.add_argument("--render", action="store_true", help="only rewrite the README")
     args = parser.parse_args()
+    if args.render:  # rewrite the README section from the saved results
+        report = json.loads(RESULTS.read_text())
+        common.write_readme_section("strategy-dashboard", "Strategy: CIO dashboard", render(report))
+        return
     if args.child:
         Path(args.child).write_text(json.dumps(run_engine(args), default=str))
         return
