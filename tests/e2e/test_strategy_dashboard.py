@@ -9,6 +9,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 
 from steward.core.permissions import Role
 
@@ -161,11 +162,11 @@ def test_dashboard_cards_and_exports(session, org):
         for card in ("alignment", "budget", "risks", "services", "portfolio")
     }
     assert links == {
-        "alignment": "/strategy/strategy-map/",
-        "budget": "/strategy/budget/",
-        "risks": "/strategy/risks/heat-map/?view=residual",
-        "services": "/servicedesk/reports/sla-compliance/",
-        "portfolio": "/strategy/roadmap/",
+        "alignment": reverse("strategy:strategy_map"),
+        "budget": reverse("strategy:budget"),
+        "risks": reverse("strategy:risk_heatmap") + "?view=residual",
+        "services": reverse("servicedesk:report", kwargs={"name": "sla-compliance"}),
+        "portfolio": reverse("strategy:roadmap"),
     }
     for href in links.values():
         assert manager.goto(href).status == 200, href
