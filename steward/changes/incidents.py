@@ -19,29 +19,7 @@ from django.utils.translation import gettext as _
 from steward.changes.models import ChangeIncident, ChangeRequest, ChangeState
 from steward.core import events, permissions
 
-MAX_LINKS = 200
 CARRIED_OUT = frozenset({ChangeState.IMPLEMENTATION, ChangeState.REVIEW, ChangeState.CLOSED})
-
-
-def incident_tickets(actor: Any, ticket_ids: Iterable[Any]) -> list[Any]:
-    """The incidents ``actor`` may see, in the order given, duplicates dropped. Raises
-    ValidationError (on ``incidents``) for too many ids, a non-id, or an id that is no
-    incident the actor can see (one message, whichever: nothing tells hidden from missing)."""
-    wanted = list(dict.fromkeys(ticket_ids))
-    if len(wanted) > MAX_LINKS:
-        raise ValidationError(
-            {"incidents": [_("At most %(n)s incidents at once.") % {"n": MAX_LINKS}]}
-        )
-    from steward.servicedesk import selectors as desk
-
-    for pk in wanted:
-        if isinstance(pk, bool) or not isinstance(pk, int) or pk < 1:
-            raise ValidationError({"incidents": [_("Give incident ids.")]})
-    found = {t.pk: t for t in desk.ticket_list(actor, pk__in=wanted) if t.kind == "incident"}
-    for pk in wanted:
-        if pk not in found:
-            raise ValidationError({"incidents": [_("No such incident: %(id)s.") % {"id": pk}]})
-    return [found[pk] for pk in wanted]
 
 
 def caused_incidents_allowed(change: ChangeRequest) -> bool:
@@ -63,7 +41,9 @@ def change_link_incidents(*, change: ChangeRequest, ticket_ids: Iterable[Any], a
                 ]
             }
         )
-    tickets = incident_tickets(actor, ticket_ids)
+    from steward.servicedesk import selectors as desk
+
+    tickets = desk.incidents_by_ids(actor, ticket_ids)
     linked = set(ChangeIncident.objects.filter(change=change).values_list("ticket_id", flat=True))
     added = 0
     for ticket in tickets:

@@ -22,7 +22,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from steward.changes.incidents import MAX_LINKS, incident_tickets
 from steward.changes.models import (
     PROBLEM_TRANSITIONS,
     Problem,
@@ -33,6 +32,8 @@ from steward.changes.models import (
 from steward.core import events, permissions, services
 
 P = ProblemState
+MAX_SIMILAR = 200
+"""How many similar incidents "attach similar" links at most."""
 FIELDS = (
     "title",
     "description",
@@ -136,7 +137,9 @@ def problem_link_incidents(*, problem: Problem, ticket_ids: Iterable[Any], actor
     """Link incidents ``actor`` may see (already linked ones are skipped); returns how many
     were added. Raises ValidationError naming the first unknown id."""
     permissions.ensure(actor, "change", problem)
-    tickets = incident_tickets(actor, ticket_ids)
+    from steward.servicedesk import selectors as desk
+
+    tickets = desk.incidents_by_ids(actor, ticket_ids)
     linked = set(
         ProblemIncident.objects.filter(problem=problem).values_list("ticket_id", flat=True)
     )
@@ -203,7 +206,7 @@ def similar_incidents(*, problem: Problem, user: Any, limit: int = 10) -> list[d
 @transaction.atomic
 def problem_attach_similar(*, problem: Problem, actor: Any, min_score: float = 0.5) -> int:
     """Link every suggested similar incident scoring at least ``min_score``, in one action."""
-    found = similar_incidents(problem=problem, user=actor, limit=MAX_LINKS)
+    found = similar_incidents(problem=problem, user=actor, limit=MAX_SIMILAR)
     ids = [s["id"] for s in found if s["score"] >= min_score]
     return problem_link_incidents(problem=problem, ticket_ids=ids, actor=actor) if ids else 0
 

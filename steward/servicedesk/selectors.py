@@ -5,9 +5,12 @@ they show (``select_related``) so that a page of tickets is one query."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from steward.core import permissions
 from steward.core.validation import is_id
@@ -104,6 +107,30 @@ def ticket_by_reference(reference: str) -> Ticket | None:
         .filter(reference__in=candidates)
         .first()
     )
+
+
+MAX_INCIDENTS = 200
+"""How many incidents one call links to something (a change, a problem, a risk)."""
+
+
+def incidents_by_ids(user: Any, ticket_ids: Iterable[Any]) -> list[Ticket]:
+    """The incidents ``user`` may see, in the order given, duplicates dropped, in one query,
+    for the apps that link incidents to what caused them. Raises ValidationError (on
+    ``incidents``) for too many ids, a non-id, or an id that is no incident the user can see
+    (one message for both: nothing tells hidden from missing)."""
+    wanted = list(dict.fromkeys(ticket_ids))
+    if len(wanted) > MAX_INCIDENTS:
+        raise ValidationError(
+            {"incidents": [_("At most %(n)s incidents at once.") % {"n": MAX_INCIDENTS}]}
+        )
+    for pk in wanted:
+        if isinstance(pk, bool) or not isinstance(pk, int) or pk < 1:
+            raise ValidationError({"incidents": [_("Give incident ids.")]})
+    found = {t.pk: t for t in ticket_list(user, pk__in=wanted) if t.kind == "incident"}
+    for pk in wanted:
+        if pk not in found:
+            raise ValidationError({"incidents": [_("No such incident: %(id)s.") % {"id": pk}]})
+    return [found[pk] for pk in wanted]
 
 
 def ticket_find(user: Any, text: str) -> Ticket | None:

@@ -136,32 +136,13 @@ def control_delete(*, control: RiskControl, actor: Any) -> None:
     control.delete()
 
 
-def incident_tickets(actor: Any, ticket_ids: Iterable[Any]) -> list[Any]:
-    """The incidents ``actor`` may see, in the order given, duplicates dropped (one query).
-    Raises ValidationError (on ``incidents``) for too many ids, a non-id, or an id that is
-    no incident the actor can see (one message: nothing tells hidden from missing)."""
-    from steward.servicedesk import selectors as desk
-
-    wanted = list(dict.fromkeys(ticket_ids))
-    if len(wanted) > MAX_LINKS:
-        raise ValidationError(
-            {"incidents": [_("At most %(n)s incidents at once.") % {"n": MAX_LINKS}]}
-        )
-    for pk in wanted:
-        if isinstance(pk, bool) or not isinstance(pk, int) or pk < 1:
-            raise ValidationError({"incidents": [_("Give incident ids.")]})
-    found = {t.pk: t for t in desk.ticket_list(actor, pk__in=wanted) if t.kind == "incident"}
-    for pk in wanted:
-        if pk not in found:
-            raise ValidationError({"incidents": [_("No such incident: %(id)s.") % {"id": pk}]})
-    return [found[pk] for pk in wanted]
-
-
 @transaction.atomic
 def risk_link_incidents(*, risk: Risk, ticket_ids: Iterable[Any], actor: Any) -> int:
     """Link security incidents to the risk; returns how many links are new (idempotent)."""
     permissions.ensure(actor, "change", risk)
-    tickets = incident_tickets(actor, ticket_ids)
+    from steward.servicedesk import selectors as desk
+
+    tickets = desk.incidents_by_ids(actor, ticket_ids)
     linked = set(RiskIncident.objects.filter(risk=risk).values_list("ticket_id", flat=True))
     added = 0
     for ticket in tickets:
