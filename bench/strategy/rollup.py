@@ -23,12 +23,9 @@ import argparse
 import datetime
 import json
 import os
-import platform
 import random
-import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from decimal import Decimal
 from pathlib import Path
@@ -36,10 +33,9 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
+from bench import common  # noqa: E402  (the repository root is on the path only now)
+
 RESULTS = Path(__file__).with_name("results-rollup.json")
-README = ROOT / "bench/README.md"
-START, END = "<!-- strategy-rollup:start -->", "<!-- strategy-rollup:end -->"
-PG_ADMIN = os.environ.get("BENCH_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/postgres")
 PG_NAME = "steward_bench_strategy"
 SEED = 20261202
 CENTRES = 200
@@ -82,37 +78,6 @@ def generate(records: int, seed: int = SEED) -> tuple[list[tuple[Any, ...]], dic
     return rows, {"actual": Decimal(spent) / 100, "booked": Decimal(booked) / 100}
 
 
-def _write(model: Any, given: list[str], rows: Any) -> None:
-    """Rows of ``given`` columns, the rest their model defaults: COPY on PostgreSQL,
-    ``executemany`` in one transaction on SQLite."""
-    from django.db import connection, transaction
-
-    fields = {f.attname: f for f in model._meta.concrete_fields}
-    rest = [n for n in fields if n not in given and not fields[n].primary_key]
-    defaults = []
-    for name in rest:
-        f = fields[name]
-        value = None if f.null and not f.has_default() else f.get_default()
-        defaults.append(json.dumps(value) if isinstance(value, dict | list) else value)
-    names = ", ".join(f'"{fields[c].column}"' for c in (*given, *rest))
-    table = model._meta.db_table
-    with transaction.atomic(), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row((*row, *defaults))
-        else:
-            marks = ", ".join("?" for _ in (*given, *rest))
-            sql = f"INSERT INTO {table} ({names}) VALUES ({marks})"  # noqa: S608
-            connection.connection.executemany(sql, ((*row, *defaults) for row in rows))
-
-
-def percentiles(seconds: list[float]) -> dict[str, float]:
-    ms = sorted(s * 1000 for s in seconds)
-    p95 = ms[min(len(ms) - 1, round(0.95 * (len(ms) - 1)))]
-    return {"p50": round(statistics.median(ms), 1), "p95": round(p95, 1), "max": round(ms[-1], 1)}
-
-
 def run_engine(args: argparse.Namespace) -> dict[str, Any]:
     import django
 
@@ -142,7 +107,7 @@ def run_engine(args: argparse.Namespace) -> dict[str, Any]:
     t = time.perf_counter()
     year = FiscalYear.objects.create(name="FY2025", start=YEAR[0], end=YEAR[1])
     org = Organisation.objects.create(name="Bench", kind=OrganisationKind.INTERNAL)
-    _write(
+    common.bulk_write(
         CostCenter,
         ["id", "organisation_id", "code", "name", "is_default", "is_active", *STAMPS],
         (
@@ -171,7 +136,7 @@ def run_engine(args: argparse.Namespace) -> dict[str, Any]:
         for d in Department.objects.all()
         for m in range(1, 13)
     )
-    _write(
+    common.bulk_write(
         BudgetLine,
         ["fiscal_year_id", "cost_centre_id", "category", "planned", "created_at", "updated_at"],
         (
@@ -181,7 +146,7 @@ def run_engine(args: argparse.Namespace) -> dict[str, Any]:
         ),
     )
     given = ["id", "date", "amount", "cost_centre_id", "category", "source", "source_id"]
-    _write(
+    common.bulk_write(
         CostRecord,
         [*given, "fiscal_year_id", "created_at", "updated_at"],
         ((*row, year.pk, now, now) for row in rows),
@@ -202,7 +167,7 @@ def run_engine(args: argparse.Namespace) -> dict[str, Any]:
             t = time.perf_counter()
             result = rollup.rollup(fiscal_year=year, as_of=AS_OF, centres=centres)
             seconds.append(time.perf_counter() - t)
-        out[name] = {**percentiles(seconds), "groups": len(result.rows)}
+        out[name] = {**common.percentiles(seconds), "groups": len(result.rows)}
         if centres is None:
             out[name]["totals_match"] = result.total.actual == totals["actual"]
             out[name]["actual"] = str(result.total.actual)
@@ -215,7 +180,7 @@ def run_engine(args: argparse.Namespace) -> dict[str, Any]:
             seconds.append(time.perf_counter() - t)
     unallocated = sum((u["amount"] for u in shown.unallocated), Decimal(0))
     out["showback"] = {
-        **percentiles(seconds),
+        **common.percentiles(seconds),
         "groups": len(shown.departments),
         "totals_match": shown.allocated + unallocated == totals["actual"],
     }
@@ -231,27 +196,8 @@ def run_engine(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _child(engine: str, args: argparse.Namespace) -> dict[str, Any]:
-    """Runs one engine in its own process (Django's settings are fixed once set up)."""
-    import psycopg
-
-    env = {k: v for k, v in os.environ.items() if not k.startswith("STEWARD_")}
-    env.update(STEWARD_DATA_DIR=tempfile.mkdtemp(prefix="steward-bench-strategy-"))
-    env.update(STEWARD_LOG_LEVEL="WARNING", DJANGO_SETTINGS_MODULE="steward.config.settings")
-    if engine == "postgresql":
-        with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{PG_NAME}" WITH (FORCE)')
-            admin.execute(f'CREATE DATABASE "{PG_NAME}"')
-        env["STEWARD_DATABASE_URL"] = PG_ADMIN.rsplit("/", 1)[0] + "/" + PG_NAME
-    result = Path(env["STEWARD_DATA_DIR"]) / "result.json"
-    command = [sys.executable, __file__, "--child", str(result), "--records", str(args.records)]
-    command += ["--runs", str(args.runs), "--warm", str(args.warm)]
-    try:
-        subprocess.run(command, env=env, check=True)
-        return json.loads(result.read_text())
-    finally:
-        if engine == "postgresql" and not args.keep:
-            with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
-                admin.execute(f'DROP DATABASE IF EXISTS "{PG_NAME}" WITH (FORCE)')
+    arguments = ["--records", str(args.records), "--runs", str(args.runs), "--warm", str(args.warm)]
+    return common.run_child(__file__, engine, arguments, pg_name=PG_NAME, keep=args.keep)
 
 
 def render(report: dict[str, Any]) -> str:
@@ -280,14 +226,6 @@ def render(report: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def write_readme(text: str) -> None:
-    current = README.read_text()
-    if START not in current:
-        current += f"\n## Strategy\n\n{START}\n{END}\n"
-    head, rest = current.split(START, 1)
-    README.write_text(f"{head}{START}\n{text}\n{END}{rest.split(END, 1)[1]}")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--engines", default="postgresql")
@@ -301,11 +239,6 @@ def main() -> None:
     if args.child:
         args.child.write_text(json.dumps(run_engine(args), indent=2, default=str))
         return
-    mem = Path("/proc/meminfo").read_text().split()[1]
-    cpu = next(
-        (line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-         if line.startswith("model name")), platform.processor()
-    )  # fmt: skip
     report: dict[str, Any] = {
         "when": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "command": "bench/strategy/rollup.py " + " ".join(sys.argv[1:]),
@@ -314,18 +247,14 @@ def main() -> None:
         ).stdout.strip(),
         "runs": args.runs,
         "warm": args.warm,
-        "machine": {
-            "cpu": f"{cpu} ({os.cpu_count()} cores)",
-            "memory": f"{int(mem) // 1024 // 1024} GiB",
-            "python": platform.python_version(),
-        },
+        "machine": common.machine(),
         "engines": [_child(engine, args) for engine in args.engines.split(",")],
     }
     RESULTS.write_text(json.dumps(report, indent=2, default=str) + "\n")
     text = render(report)
     print(text)
     if not args.no_readme:
-        write_readme(text)
+        common.write_readme_section("strategy-rollup", "Strategy", text)
 
 
 if __name__ == "__main__":
