@@ -175,7 +175,13 @@ class ChangeRequestViewSet(StewardViewSet):
         responses={200: s.CausedIncidentSerializer(many=True), **E},
         summary="Remove incidents from those the change caused",
     )
-    @action(detail=True, methods=["post"], url_path="unlink-incidents")
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="unlink-incidents",
+        pagination_class=None,
+        filter_backends=[],
+    )
     def unlink_incidents(self, request: Request, pk: str | None = None) -> Response:
         change = self._change()
         body = s.IncidentLinkSerializer(data=request.data)

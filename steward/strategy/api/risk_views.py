@@ -69,7 +69,13 @@ class RiskViewSet(StewardViewSet):
     @extend_schema(
         request=s.RiskIncidentLinkSerializer, responses={200: s.LinkedIncidentSerializer(many=True)}
     )
-    @action(detail=True, methods=["post"], url_path="unlink-incidents")
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="unlink-incidents",
+        pagination_class=None,
+        filter_backends=[],
+    )
     def unlink_incidents(self, request: Request, pk: str | None = None) -> Response:
         risk = self.get_object()
         body = s.RiskIncidentLinkSerializer(data=request.data)
