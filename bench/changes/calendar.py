@@ -439,7 +439,7 @@ def render(reports: dict[str, Any]) -> str:
         "|---|---|---|---|---:|---:|---:|---|---|---|",
     ]
     for label, report in reports.items():
-        for e in report["engines"]:
+        for e in report.get("engines", []):  # "before" was recorded by hand, without them
             load = " → ".join(
                 " ".join(f"{x:.2f}" for x in e[k]) for k in ("load_before", "load_after")
             )
