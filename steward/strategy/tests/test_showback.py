@@ -25,6 +25,8 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from steward.assets.models import (
     Asset,
@@ -259,6 +261,21 @@ def test_service_tco_shares_an_asset_between_the_services_needing_it(owned):
         ("Mail", 2, Decimal("1950.00")),
         ("ERP", 1, Decimal("950.00")),
     ]
+
+
+def test_service_tco_walks_the_cmdb_once_for_all_services(owned):
+    """The same queries with two services as with twelve (no walk per service)."""
+    from steward.cmdb.models import ConfigurationItem
+
+    showback.service_tco(user=owned["manager"])
+    with CaptureQueriesContext(connection) as two:
+        showback.service_tco(user=owned["manager"])
+    ConfigurationItem.objects.bulk_create(
+        ConfigurationItem(name=f"Service {n}", ci_class="business_service") for n in range(10)
+    )
+    with CaptureQueriesContext(connection) as twelve:
+        assert len(showback.service_tco(user=owned["manager"])) == 12
+    assert len(twelve) == len(two)
 
 
 def test_showback_api(shown, api):
