@@ -11,9 +11,12 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Count, DecimalField, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from steward.core import permissions
 from steward.core import services as core_services
@@ -80,6 +83,101 @@ def project_child_update(*, obj: Any, data: dict[str, Any], actor: Any) -> Any:
     if "project" in data:
         _ensure_can_change_project(actor, data["project"])
     return core_services.object_update(obj=obj, data=data, actor=actor)
+
+
+# Links to other apps -------------------------------------------------------------------
+
+LINK_FIELDS = ("services", "changes", "requests", "risks", "cost_records")
+MAX_LINKS = 200
+
+
+def _visible_links(user: Any, field: str, ids: set[int]) -> set[int]:
+    """The subset of ``ids`` of ``field``'s objects that ``user`` may see, read through the
+    owning app's selectors (their visibility rules, not ours). One query, none for no ids."""
+    if not ids:
+        return set()
+    qs = project_links_visible(user=user)[field]
+    return set(qs.filter(pk__in=ids).order_by().values_list("pk", flat=True))
+
+
+def _link_ids(field: str, values: Any) -> list[int]:
+    """Ids of ``values`` (objects from a form, ids from the API). Raises ValidationError."""
+    ids = []
+    for value in values:
+        pk = getattr(value, "pk", value)
+        if isinstance(pk, bool) or not isinstance(pk, int) or pk < 1:
+            raise ValidationError({field: [_("Give ids.")]})
+        ids.append(pk)
+    ids = list(dict.fromkeys(ids))
+    if len(ids) > MAX_LINKS:
+        raise ValidationError({field: [_("At most %(n)s links.") % {"n": MAX_LINKS}]})
+    return ids
+
+
+def _checked_links(
+    actor: Any, data: dict[str, Any], project: Project | None
+) -> dict[str, list[int]]:
+    """The link fields of ``data`` as ids, each an object ``actor`` may see, plus the
+    project's current links that ``actor`` may not see (an editor cannot see them, so does
+    not send them back, and must not drop them unknowingly). An unknown id and a hidden one
+    get the same answer. Raises ValidationError naming the field."""
+    checked: dict[str, list[int]] = {}
+    for field in LINK_FIELDS:
+        if field not in data:
+            continue
+        wanted = _link_ids(field, data[field] or [])
+        seen = _visible_links(actor, field, set(wanted))
+        for pk in wanted:
+            if pk not in seen:
+                label = Project._meta.get_field(field).related_model._meta.verbose_name  # type: ignore[union-attr]
+                raise ValidationError(
+                    {field: [_("No such %(type)s: %(id)s.") % {"type": label, "id": pk}]}
+                )
+        if project is not None:
+            # From the table, not the project's (maybe reader-narrowed) prefetched links.
+            rows = Project._base_manager.filter(pk=project.pk).values_list(field, flat=True)
+            current = {pk for pk in rows if pk is not None}
+            hidden = current - _visible_links(actor, field, current)
+            wanted += sorted(hidden - set(wanted))
+        checked[field] = wanted
+    return checked
+
+
+@transaction.atomic
+def project_create(*, data: dict[str, Any], actor: Any) -> Project:
+    """Create a project; its links only to services, changes, requests, risks and costs
+    ``actor`` may see. Raises PermissionDenied, ValidationError."""
+    data = {**data, **_checked_links(actor, data, None)}
+    return core_services.object_create(model=Project, data=data, actor=actor)
+
+
+@transaction.atomic
+def project_update(*, project: Project, data: dict[str, Any], actor: Any) -> Project:
+    """Change a project. A link field replaces the links ``actor`` may see and keeps those
+    they may not. Raises PermissionDenied, ValidationError."""
+    _ensure_can_change_project(actor, project)
+    data = {**data, **_checked_links(actor, data, project)}
+    return core_services.object_update(obj=project, data=data, actor=actor)
+
+
+def project_links_visible(*, user: Any) -> dict[str, QuerySet[Any]]:
+    """Per link field, what ``user`` may see, through each app's selectors (without their
+    list joins): to check ids, to prefetch a project's links for a reader and to offer them
+    in the form."""
+    from steward.changes import selectors as changes_selectors
+    from steward.cmdb import selectors as cmdb_selectors
+    from steward.servicedesk import selectors as sd_selectors
+    from steward.strategy import selectors
+    from steward.strategy.models import Risk
+
+    return {
+        "services": cmdb_selectors.ci_list(user=user).select_related(None),
+        "changes": changes_selectors.change_list(user=user).select_related(None),
+        "requests": sd_selectors.ticket_list(user).select_related(None),
+        # risk_selectors.risk_list is this plus a count of recent incidents.
+        "risks": permissions.restrict(Risk.objects.all(), user),
+        "cost_records": selectors.cost_record_list(user=user).select_related(None),
+    }
 
 
 # Roadmap -------------------------------------------------------------------------------
@@ -193,7 +291,7 @@ def capacity(*, user: Any, start: datetime.date, months: int = 12) -> dict[str, 
     month, and whether it is over 100 %. One query for the allocations of the window (with
     their people), whatever their number."""
     month_list = [_first_of_month(start)]
-    for _ in range(max(1, min(months, 36)) - 1):
+    for _i in range(max(1, min(months, 36)) - 1):
         month_list.append(_next_month(month_list[-1]))
     window_end = _next_month(month_list[-1]) - datetime.timedelta(days=1)
     allocations = list(

@@ -64,6 +64,18 @@ class CheckInForm(forms.ModelForm):  # type: ignore[type-arg]
 
 
 class ProjectForm(forms.ModelForm):  # type: ignore[type-arg]
+    """The links offer, show and accept only what ``user`` may see (an unknown id and a
+    hidden one get the same "not one of the available choices"); without a user, none."""
+
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from steward.strategy import portfolio
+
+        visible = portfolio.project_links_visible(user=user)
+        for name in portfolio.LINK_FIELDS:
+            if name in self.fields:
+                self.fields[name].queryset = visible[name]  # type: ignore[attr-defined]
+
     class Meta:
         model = Project
         fields = [

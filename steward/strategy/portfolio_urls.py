@@ -70,12 +70,12 @@ urlpatterns: list[URLPattern] = [
         detail_view=views.CheckInDetail,
         edit=_edit(views.CheckInEdit, views.CheckInList, forms.CheckInForm),
     ),
-    *crud(
+    *_crud_with(
         "projects",
         "project",
         list_view=views.ProjectList,
         detail_view=views.ProjectDetail,
-        form_class=forms.ProjectForm,
+        edit=_edit(views.ProjectEdit, views.ProjectList, forms.ProjectForm),
     ),
     *_crud_with(
         "milestones",

@@ -206,6 +206,19 @@ class ProjectDetail(ObjectDetailView):
         return portfolio.project_links(user=self.request.user, project=obj)
 
 
+class ProjectEdit(ObjectEditView):
+    """Projects through the portfolio's services: links only to what the editor may see."""
+
+    def make_form(self, obj: Any, data: Any = None) -> Any:
+        return self.get_form_class()(data, instance=obj, user=self.request.user)
+
+    def save(self, obj: Any, data: dict[str, Any]) -> Any:
+        user = self.request.user
+        if obj is None:
+            return portfolio.project_create(data=data, actor=user)
+        return portfolio.project_update(project=obj, data=data, actor=user)
+
+
 class MilestoneList(ObjectListView):
     model, url_prefix = Milestone, "strategy:milestone"
     filterset_class = f.MilestoneFilterSet

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from django.db.models import Prefetch
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
@@ -16,6 +17,7 @@ from rest_framework.views import APIView
 
 from steward.core.api.serializers import StrictSerializer
 from steward.core.api.viewsets import StewardViewSet
+from steward.core.validation import MAX_ID
 from steward.strategy import goals, portfolio
 from steward.strategy import portfolio_filtersets as f
 from steward.strategy.models import (
@@ -68,7 +70,27 @@ class CheckInSerializer(StrictSerializer):
         fields = ["id", "key_result", "date", "value", "note", *COMMON]
 
 
+class LinkIdsField(serializers.ListField):  # type: ignore[type-arg]
+    """Ids of linked objects. In: any ids; whether each exists and is one the caller may see
+    is the service's check (``portfolio.project_create``), one answer for both. Out: the ids
+    of the prefetched links (the viewset prefetches only those the reader may see)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("child", serializers.IntegerField(min_value=1, max_value=MAX_ID))
+        kwargs.setdefault("max_length", portfolio.MAX_LINKS)
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def to_representation(self, data: Any) -> list[int]:
+        return [obj.pk for obj in data.all()]
+
+
 class ProjectSerializer(StrictSerializer):
+    services = LinkIdsField()
+    changes = LinkIdsField()
+    requests = LinkIdsField()
+    risks = LinkIdsField()
+    cost_records = LinkIdsField()
     actual_spent = serializers.DecimalField(
         max_digits=16, decimal_places=2, read_only=True, allow_null=True
     )
@@ -145,15 +167,28 @@ class CheckInViewSet(StewardViewSet):
 
 
 class ProjectViewSet(StewardViewSet):
-    """Projects with ``actual_spent``: the sum of linked cost records, else ``spent``."""
+    """Projects with ``actual_spent``: the sum of linked cost records, else ``spent``. The
+    links shown are those the reader may see; linking checks the same (``project_create``)."""
 
     queryset = Project.objects.all()
     serializer_class = ProjectSerializer
     filterset_class = f.ProjectFilterSet
-    list_prefetch_related = ("services", "changes", "requests", "risks", "cost_records")
 
     def get_queryset(self) -> Any:
-        return portfolio.with_spent(super().get_queryset())
+        visible = portfolio.project_links_visible(user=self.request.user)
+        links = [Prefetch(name, queryset=qs.only("pk")) for name, qs in visible.items()]
+        return portfolio.with_spent(super().get_queryset()).prefetch_related(*links)
+
+    def _reread(self, project: Project) -> Project:
+        """The saved project as the reader sees it (links narrowed, ``actual_spent``)."""
+        return self.get_queryset().get(pk=project.pk)  # type: ignore[no-any-return]
+
+    def create_object(self, data: dict[str, Any]) -> Any:
+        return self._reread(portfolio.project_create(data=data, actor=self.request.user))
+
+    def update_object(self, obj: Any, data: dict[str, Any]) -> Any:
+        saved = portfolio.project_update(project=obj, data=data, actor=self.request.user)
+        return self._reread(saved)
 
 
 class _ProjectChildViewSet(StewardViewSet):
