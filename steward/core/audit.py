@@ -223,8 +223,21 @@ def record_bulk_create(model: type[models.Model], objs: Iterable[Any]) -> None:
         return
     from steward.core.models.audit import AuditEntry
 
-    entries = [_entry(o, "create", None, snapshot(o)) for o in objs if o.pk is not None]
-    AuditEntry.objects.bulk_create(entries, batch_size=500)
+    batch = _batch.get()
+    entries = []
+    for o in objs:
+        if o.pk is None:
+            continue
+        after = snapshot(o)
+        o._audit_before = after  # a later save of the row diffs against this
+        if batch is not None:
+            # Inside a batched service the rows join its one INSERT (and a later save of
+            # the same row in the block updates this "create").
+            batch.add(o, "create", None, after)
+        else:
+            entries.append(_entry(o, "create", None, after))
+    if entries:
+        AuditEntry.objects.bulk_create(entries, batch_size=500)
 
 
 def record_bulk_update(

@@ -105,6 +105,12 @@ def represent(plan: list[Step], instance: Any) -> dict[str, Any]:
     return data
 
 
+def _holds_fields(field: Any) -> bool:
+    return isinstance(field, serializers.BaseSerializer) or any(
+        isinstance(value, serializers.Field) for value in vars(field).values()
+    )
+
+
 class StrictSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
     """Rejects unknown fields instead of silently dropping them.
 
@@ -117,9 +123,12 @@ class StrictSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
         cls = type(self)
         built = cls.__dict__.get("_steward_built_fields")
         if built is None:
-            built = super().get_fields()
+            built = [(name, f, _holds_fields(f)) for name, f in super().get_fields().items()]
             cls._steward_built_fields = built  # type: ignore[attr-defined]
-        return copy.deepcopy(built)
+        # DRF deep-copies a field by calling its constructor again; binding a field to this
+        # serializer only sets attributes on it, so a flat copy is enough unless the field
+        # holds fields of its own (a nested serializer, a list's child, a many-relation).
+        return {name: copy.deepcopy(f) if nested else copy.copy(f) for name, f, nested in built}
 
     def to_representation(self, instance: Any) -> Any:
         plan = self.__dict__.get("_steward_plan")

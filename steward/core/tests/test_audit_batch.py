@@ -36,6 +36,33 @@ def test_a_row_created_then_changed_has_one_create_entry_with_final_values(
     assert "color" in entry.changed_fields
 
 
+@audit.batched
+def _bulk_create_then_recolour(names: list[str], colour: str) -> list[Tag]:
+    tags = Tag.objects.bulk_create([Tag(name=n, slug=n) for n in names])
+    tags[0].color = colour
+    tags[0].save(update_fields=["color", "updated_at"])
+    return tags
+
+
+def test_rows_bulk_created_in_a_batch_join_its_one_audit_insert(django_assert_num_queries):
+    ContentType.objects.get_for_model(Tag)
+    # savepoint, one insert of both rows, the update, one audit insert, release
+    with django_assert_num_queries(5):
+        first, second = _bulk_create_then_recolour(["printers", "scanners"], "#445566")
+    [entry] = _entries(first)
+    assert (entry.action, entry.before, entry.after["color"]) == ("create", None, "#445566")
+    assert [e.action for e in _entries(second)] == ["create"]
+
+
+def test_rows_bulk_created_outside_a_batch_are_audited_at_once():
+    first, second = Tag.objects.bulk_create([Tag(name="a1", slug="a1"), Tag(name="a2", slug="a2")])
+    assert [e.action for e in _entries(first)] == ["create"]
+    first.color = "#010101"
+    first.save()
+    update = _entries(first)[-1]
+    assert (update.action, update.changed_fields) == ("update", ["color"])
+
+
 def test_a_row_changed_twice_has_one_update_from_first_to_last():
     tag = Tag.objects.create(name="laptops", slug="laptops", color="#000000")
 
