@@ -28,6 +28,28 @@ class StrategyConfig(AppConfig):
         scenario_setup.register()
         registry.register_demo("strategy_scenarios", scenario_demo.load, order=61)
         post_migrate.connect(_ensure_schedule, sender=self, dispatch_uid="strategy_cost_sync")
+        _connect_costs_version()
+
+
+def _connect_costs_version() -> None:
+    """Every saved or deleted cost record, whoever writes it (the generic services of the API
+    and pages, a restore, a script), gives the years a new costs version in its own
+    transaction: the roll-up's cache is keyed by it (see ``rollup``). Bulk writes go through
+    ``CostRecordQuerySet``. Signals, like the audit's, because the write paths are not all
+    ours; this is the app's own cache, not a reaction of another app."""
+    from django.db.models.signals import post_delete, post_save
+
+    from steward.strategy.models import CostRecord
+
+    def changed(sender, **kwargs):  # type: ignore[no-untyped-def]
+        from steward.strategy.rollup import costs_changed
+
+        costs_changed()
+
+    post_save.connect(changed, sender=CostRecord, dispatch_uid="strategy_costs_saved", weak=False)
+    post_delete.connect(
+        changed, sender=CostRecord, dispatch_uid="strategy_costs_deleted", weak=False
+    )
 
 
 def _register_policies() -> None:

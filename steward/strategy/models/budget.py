@@ -5,6 +5,7 @@ by hand or rolled up from assets, licences and contracts by ``sync``)."""
 from __future__ import annotations
 
 import datetime
+import uuid
 from decimal import Decimal
 from typing import Any
 
@@ -14,7 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from steward.core.models import AuditedModel
+from steward.core.models import AuditedModel, AuditedQuerySet
 
 MAX_YEAR_DAYS = 731
 AMOUNT_VALIDATORS = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("999999999999"))]
@@ -39,6 +40,11 @@ class FiscalYear(AuditedModel):
     name = models.CharField(_("name"), max_length=50, unique=True)
     start = models.DateField(_("start"))
     end = models.DateField(_("end"), help_text=_("The last day of the fiscal year."))
+    costs_version = models.UUIDField(default=uuid.uuid4, editable=False)
+    """A new random value in the transaction of every write of cost records (see
+    ``rollup.costs_changed``): the roll-up's cache key, never reused for other costs."""
+
+    audit_exclude = ("updated_at", "costs_version")
 
     class Meta:
         ordering = ["-start"]
@@ -112,6 +118,37 @@ class BudgetLine(AuditedModel):
         return f"{self.fiscal_year_id}/{self.cost_centre_id}/{self.category}"
 
 
+def _costs_changed() -> None:
+    from steward.strategy.rollup import costs_changed
+
+    costs_changed()
+
+
+class CostRecordQuerySet(AuditedQuerySet):
+    """Bulk writes of costs bypass the row signals (``apps``) but must still give the years a
+    new costs version, in the same transaction, so that no roll-up is served from before them.
+    ``bulk_update`` goes through ``update``."""
+
+    def update(self, **kwargs: Any) -> int:
+        count = super().update(**kwargs)
+        _costs_changed()
+        return count
+
+    update.alters_data = True  # type: ignore[attr-defined]
+
+    def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list[Any]:
+        created = super().bulk_create(objs, *args, **kwargs)
+        _costs_changed()
+        return created
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        deleted = super().delete()
+        _costs_changed()
+        return deleted
+
+    delete.alters_data = True  # type: ignore[attr-defined]
+
+
 class CostRecord(AuditedModel):
     """One actual cost. ``source`` and ``source_id`` name the asset, licence or contract a
     rolled-up cost comes from (unique: the roll-up is idempotent); manual entries have none."""
@@ -135,6 +172,8 @@ class CostRecord(AuditedModel):
         _("source"), max_length=10, choices=Source.choices, default=Source.MANUAL, editable=False
     )
     source_id = models.PositiveBigIntegerField(_("source id"), null=True, editable=False)
+
+    objects = CostRecordQuerySet.as_manager()
 
     class Meta:
         ordering = ["-date", "-pk"]
