@@ -123,6 +123,9 @@ def _load(args: argparse.Namespace) -> dict[str, Any]:
         (_cost_row(r, base, shift, first - 1, year.pk, stamp) for r in rows),
     )
     del rows
+    from steward.strategy.rollup import costs_changed
+
+    costs_changed()  # written past the ORM: a new costs version, as every write of costs
     services = list(Service.objects.all())
     person = Person.objects.filter(user__isnull=False, organisation__kind="internal").first()
     tickets = []
@@ -242,6 +245,21 @@ def run_engine(args: argparse.Namespace) -> dict[str, Any]:
             get()
         out[name] = {**common.percentiles(times), "runs": runs, "cpu_ms": cpu}
         out[name]["queries"] = len(queries.captured_queries)
+    # The first page after a write of costs: the roll-up's cache is cold (one GROUP BY).
+    from steward.strategy.models import CostRecord
+
+    record = CostRecord.objects.filter(source="manual").order_by("pk").first() or (
+        CostRecord.objects.order_by("pk").first()
+    )
+
+    def write_then_get() -> Any:
+        CostRecord.objects.filter(pk=record.pk).update(description=f"bench {time.time()}")
+        return client.get("/strategy/")
+
+    runs = max(5, args.runs // 4)
+    times, cpu, _ = common.timed(write_then_get, runs=runs, warm=1, server=server)
+    out["page_after_write"] = {**common.percentiles(times), "runs": runs, "cpu_ms": cpu}
+    out["page_after_write"]["queries"] = out["page"]["queries"]
     out["load_after"] = os.getloadavg()
     return out
 
@@ -269,7 +287,9 @@ def render(report: dict[str, Any]) -> str:
         "|---|---|---:|---:|---:|---:|---:|",
     ]
     for e in report["engines"]:
-        for name in ("page", "api", "pdf", "xlsx"):
+        for name in ("page", "api", "pdf", "xlsx", "page_after_write"):
+            if name not in e:
+                continue
             r = e[name]
             lines.append(
                 f"| {e['engine']} | {name} | {r['p50']} | {r['p95']} | {r['max']} | "
@@ -283,9 +303,10 @@ def render(report: dict[str, Any]) -> str:
             "",
             f"{e['engine']}: target {verdict} (page p95 {page['p95']} ms wall; "
             f"{cpu:.0f} ms of CPU per request, client and database). Most of the database "
-            "time is the budget roll-up of the year's cost records (one GROUP BY over all of "
-            "them, see the roll-up section above); the other cards' queries are small "
-            "aggregates.",
+            "time was the budget roll-up of the year's cost records (one GROUP BY over all of "
+            "them, see the roll-up section above): now cached per costs version, so it is "
+            "paid only by the first page after a write of costs (`page_after_write`, which "
+            "includes the write); the other cards' queries are small aggregates.",
         ]
     for e in report["engines"]:
         v = e["volume"]
