@@ -52,7 +52,6 @@ def _unique_active(users: Iterable[Any]) -> list[Any]:
     return list(seen.values())
 
 
-@transaction.atomic
 def notify(
     *,
     users: Iterable[Any],
@@ -67,7 +66,19 @@ def notify(
     mail that can be answered (approvals). Returns the in-app notifications created."""
     recipients = _unique_active(users)
     if not recipients:
-        return []
+        return []  # before any transaction: most events tell nobody
+    with transaction.atomic():
+        return _notify(recipients, event, title, body, url, reply_to)
+
+
+def _notify(
+    recipients: list[Any],
+    event: str,
+    title: str,
+    body: str,
+    url: str,
+    reply_to: Mapping[int, str] | None,
+) -> list[Notification]:
     title, url = title[:200], url[:500]
     prefs = {
         p.user_id: p

@@ -37,6 +37,16 @@ def _ticket(ticket_id: int) -> Ticket | None:
     )
 
 
+def _assigned_ticket(ticket_id: int) -> Ticket | None:
+    """What an assignment notice reads, for every new ticket: its own few columns."""
+    return (
+        Ticket.objects.select_related("assignee__user", "team")
+        .only("reference", "title", "description", "status", "assignee", "team")
+        .filter(pk=ticket_id)
+        .first()
+    )
+
+
 def _not_the_actor(users: list[Any]) -> list[Any]:
     """Nobody is told about what they did themselves."""
     actor = current().actor()
@@ -59,7 +69,7 @@ def _watchers(ticket: Ticket) -> list[Any]:
 
 
 def on_ticket_assigned(*, event: str, ticket_id: int, assignee_id: Any = None, **kw: Any) -> None:
-    ticket = _ticket(ticket_id)
+    ticket = _assigned_ticket(ticket_id)
     if ticket is None or not ticket.is_open:
         return
     title = f"{ticket.reference} {ticket.title}"

@@ -69,16 +69,20 @@ def status_label(ticket: Ticket) -> str:
     return label
 
 
-def event_entry(ticket: Ticket, actor: Any, body: str, *, internal: bool = False) -> TicketEntry:
+def event_entry(
+    ticket: Ticket, actor: Any, body: str, *, internal: bool = False, save: bool = True
+) -> TicketEntry:
     """A system line in the ticket's timeline ("Assigned to Network"); ``internal`` ones
-    (naming staff configuration, such as routing rules) are notes requesters never see."""
+    (naming staff configuration, such as routing rules) are notes requesters never see.
+    ``save=False`` leaves the saving to a caller writing several lines in one INSERT."""
     entry = TicketEntry(
         ticket=ticket,
         kind=EntryKind.NOTE if internal else EntryKind.EVENT,
         author=person_of(actor),
         body=body[:100_000],
     )
-    entry.save()
+    if save:
+        entry.save()
     return entry
 
 

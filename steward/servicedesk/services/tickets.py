@@ -210,23 +210,31 @@ def ticket_create(
     if actor is not None:
         permissions.ensure_saved_in_scope(actor, "view", ticket)
 
-    TicketEntry.objects.create(
-        ticket=ticket,
-        kind=EntryKind.EVENT,
-        author=person_of(actor),
-        body=_("Opened by %(p)s via %(c)s") % {"p": requester, "c": Channel(channel).label},
-        channel=channel,
-        message_id=message_id[:255],
-    )
+    lines = [
+        TicketEntry(
+            ticket=ticket,
+            kind=EntryKind.EVENT,
+            author=person_of(actor),
+            body=_("Opened by %(p)s via %(c)s") % {"p": requester, "c": Channel(channel).label},
+            channel=channel,
+            message_id=message_id[:255],
+        )
+    ]
     if routed is not None and routed.rule is not None:
-        event_entry(
-            ticket,
-            None,
-            _("Routed to %(t)s by rule “%(r)s”") % {"t": ticket.team, "r": routed.rule.name},
-            internal=True,
+        lines.append(
+            event_entry(
+                ticket,
+                None,
+                _("Routed to %(t)s by rule “%(r)s”") % {"t": ticket.team, "r": routed.rule.name},
+                internal=True,
+                save=False,
+            )
         )
     if ticket.assignee is not None:
-        event_entry(ticket, None, _("Assigned to %(p)s") % {"p": ticket.assignee})
+        lines.append(
+            event_entry(ticket, None, _("Assigned to %(p)s") % {"p": ticket.assignee}, save=False)
+        )
+    TicketEntry.objects.bulk_create(lines)  # audited, one INSERT for the opening lines
     names = [n for n in tags if n and n.strip()]
     if names:
         ticket_tags.ticket_tags_set(ticket=ticket, names=names, actor=actor)

@@ -254,10 +254,12 @@ class _Sync:
         return clock
 
     def save(self) -> None:
+        new = [clock for clock in self.clocks if clock.pk is None]
+        if new:
+            SLAClock.objects.bulk_create(new)  # audited; one INSERT for the ticket's clocks
+        created = {clock.pk for clock in new}
         for clock in self.clocks:
-            if clock.pk is None:
-                clock.save()
-            elif _values(clock) != self.before.get(clock.pk):
+            if clock.pk not in created and _values(clock) != self.before.get(clock.pk):
                 clock.save(update_fields=CLOCK_FIELDS)
         for clock in self.late:
             events.publish(
@@ -314,6 +316,13 @@ def _sync(
     sync.metric(SLAMetric.OLA, select_ola(ticket), team_id=ticket.team_id)
     sync.save()
     _write_summary(ticket, _summary(ticket, sla, sync, at), save)
+    if new:
+        # A new ticket's clocks are all here: its first read (the API's answer to the
+        # create) uses them as if prefetched instead of loading them again.
+        cached = ticket.sla_clocks.all()
+        cached._result_cache = list(sync.clocks)
+        cached._prefetch_done = True
+        ticket.__dict__.setdefault("_prefetched_objects_cache", {})["sla_clocks"] = cached
 
 
 def ticket_recalculate(ticket: Any, *, at: datetime.datetime) -> None:

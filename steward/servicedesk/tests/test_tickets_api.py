@@ -433,3 +433,36 @@ def test_real_sla_engine_runs_with_the_services(api, desk):
     assert body["sla"]["resolution"]["paused"] is True
     assert body["sla"]["response"]["stopped"] is True
     assert body["sla"]["resolution"]["remaining_seconds"] > 0
+
+
+def test_opening_a_ticket_writes_each_kind_of_row_once_and_answers_without_rereading(api, desk):
+    """The hot path of the API: the ticket's clocks in one INSERT, its opening lines in one,
+    their audit entries in one, and the answer built from what the service holds."""
+    from steward.core.models import AuditEntry
+    from steward.servicedesk.models import SLAClock
+
+    _sla_policy()
+    client = api(desk["users"][Role.AGENT])
+    client.post(URL, {"title": "warm", "requester": desk["employee"].pk})
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.post(URL, {"title": "VPN down", "requester": desk["employee"].pk})
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["sla"]["response"] is not None and body["sla"]["resolution"] is not None
+    sql = [q["sql"] for q in ctx.captured_queries]
+
+    def inserts(table: str) -> int:
+        return sum(s.startswith(f'INSERT INTO "{table}"') for s in sql)
+
+    assert inserts("servicedesk_slaclock") == 1
+    assert inserts("servicedesk_ticketentry") == 1
+    assert inserts("core_auditentry") == 1
+    assert not any(s.startswith("SELECT") and '"servicedesk_slaclock"' in s for s in sql)
+    clocks = list(SLAClock.objects.filter(ticket_id=body["id"]).values_list("pk", flat=True))
+    entries = list(TicketEntry.objects.filter(ticket_id=body["id"]).values_list("pk", flat=True))
+    assert len(clocks) >= 2 and entries
+    audited = set(
+        AuditEntry.objects.filter(action="create").values_list("content_type__model", "object_id")
+    )
+    assert {("slaclock", str(pk)) for pk in clocks} <= audited
+    assert {("ticketentry", str(pk)) for pk in entries} <= audited
