@@ -101,12 +101,12 @@ class ReachCache:
         return out
 
 
-FEW = 1000
+FEW = 100
 """Up to this many ids go in an ``IN`` list, which the database looks up in the indexes;
-more are passed as one parameter (``_among``), where reading the table is as fast."""
+more are passed as one parameter (``id_set``), where reading the table is as fast."""
 
 
-def _among(ids: Iterable[int]) -> RawSQL:
+def id_set(ids: Iterable[int]) -> RawSQL:
     """A set of ids as one parameter of an ``IN``, of any size (thousands of placeholders
     cost more to send than the query takes; SQLite also limits them): an array on
     PostgreSQL, a JSON array on SQLite, as the CMDB's walk passes them."""
@@ -134,7 +134,7 @@ class ReachIndex:
     def __init__(self, user: Any, *, starts: Iterable[int], among: Iterable[int]) -> None:
         starts, among = set(starts), set(among)
         items = cmdb.ci_list(user=user).select_related(None).order_by()
-        wanted = _among(starts | among)
+        wanted = id_set(starts | among)
         self.names: dict[int, str] = dict(items.filter(pk__in=wanted).values_list("pk", "name"))
         # An item the user may not see is neither walked nor reported (``ReachCache``).
         self._items = sorted(self.names)
@@ -177,19 +177,25 @@ class ReachIndex:
         at, to = ("source_id", "target_id") if needs else ("target_id", "source_id")
         reached = dict(seeds)
         frontier = dict(seeds)
+        # An item's next steps are read once: on a busy calendar the same items come back
+        # at every distance with the bits of more seeds.
+        following: dict[int, list[int]] = {}
         for _distance in range(DEFAULT_HOPS):
             if not frontier:
                 break
-            following: dict[int, list[int]] = {}
-            ids: Any = list(frontier) if len(frontier) <= FEW else _among(frontier)
-            step = rels.filter(
-                Q(**{f"{at}__in": ids, "kind__in": flow}) | Q(**{f"{to}__in": ids, "kind__in": up})
-            ).values_list(at, to, "kind")
-            for here, there, kind in step:
-                if kind in flow:
-                    following.setdefault(here, []).append(there)
-                else:
-                    following.setdefault(there, []).append(here)
+            unread = [item for item in frontier if item not in following]
+            if unread:
+                following.update((item, []) for item in unread)
+                ids: Any = unread if len(unread) <= FEW else id_set(unread)
+                step = rels.filter(
+                    Q(**{f"{at}__in": ids, "kind__in": flow})
+                    | Q(**{f"{to}__in": ids, "kind__in": up})
+                ).values_list(at, to, "kind")
+                for here, there, kind in step:
+                    if kind in flow:
+                        following[here].append(there)
+                    else:
+                        following[there].append(here)
             new: dict[int, int] = {}
             for item, bits in frontier.items():
                 for other in following.get(item, ()):
