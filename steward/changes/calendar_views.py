@@ -42,9 +42,12 @@ URL_PK = 987654321
 
 def _calendar(user: Any, start: datetime.datetime, end: datetime.datetime) -> dict[str, Any]:
     """``selectors.calendar`` with each change put together once for the page."""
-    data = selectors.calendar(user=user, start=start, end=end)
+    data = selectors.calendar(user=user, start=start, end=end, shown=SHOWN)
     url = reverse("changes:changerequest_detail", kwargs={"pk": URL_PK})
-    data["entries"] = [_entry(c, data["conflicts"].get(c.pk, []), url) for c in data["changes"]]
+    found, counts = data["conflicts"], data["counts"]
+    data["entries"] = [
+        _entry(c, found.get(c.pk, []), counts.get(c.pk, 0), url) for c in data["changes"]
+    ]
     return data
 
 
@@ -52,19 +55,21 @@ SHOWN = 5
 """Conflicts listed per change on the calendar (the change's page lists them all)."""
 
 
-def _entry(change: Any, found: list[Any], url: str) -> dict[str, Any]:
-    """A change on the calendar: its link, the first conflicts and how many more, and the
-    tooltip (state and those conflicts), put together once for every day it appears on."""
-    shown, more = found[:SHOWN], max(0, len(found) - SHOWN)
+def _entry(change: Any, found: list[Any], count: int, url: str) -> dict[str, Any]:
+    """A change on the calendar: its link, the first conflicts (``found``, of ``count``)
+    and how many more, and the tooltip (state and those conflicts), put together once for
+    every day it appears on."""
+    shown, more = found[:SHOWN], max(0, count - SHOWN)
     tip = [change.get_state_display(), *(c.text for c in shown)]
     if more:
         tip.append(_("and %(n)s more") % {"n": more})
+    link = url.replace(str(URL_PK), str(change.pk))
     return {
         "change": change,
-        "conflicts": found,
+        "conflicts": count,
         "shown": shown,
         "more": more,
-        "url": url.replace(str(URL_PK), str(change.pk)),
+        "url": link,
         "tip": " · ".join(tip),
     }
 

@@ -23,10 +23,10 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
-from steward.changes.impact import Reach, ReachCache, ReachIndex
+from steward.changes.impact import Reach, ReachCache, ReachIndex, id_set
 from steward.changes.models import (
     ACTIVE_STATES,
     ChangeRequest,
@@ -58,13 +58,29 @@ def overlapping(
     return qs.filter(Q(**{f"{start_field}__lt": end}) & Q(**{f"{end_field}__gt": start}))
 
 
-def links() -> Prefetch:  # type: ignore[type-arg]
-    """The affected items of changes loaded together (what ``ci_ids_of`` reads)."""
-    only = ChangeRequestCI.objects.only("change", "configuration_item")
-    return Prefetch("ci_links", queryset=only.order_by("configuration_item_id"))
+CHECKED_FIELDS = ("state", "change_type", "planned_start", "planned_end")
+"""What the conflicts read of the other changes (``only``)."""
+
+
+def with_ci_ids(changes: list[ChangeRequest]) -> list[ChangeRequest]:
+    """``changes`` with their affected items (what ``ci_ids_of`` reads) loaded in one query
+    as plain ids: a calendar loads thousands, too many to make a model of each link."""
+    by_change: dict[int, set[int]] = {c.pk: set() for c in changes}
+    if by_change:
+        rows = ChangeRequestCI.objects.filter(change_id__in=id_set(by_change)).values_list(
+            "change_id", "configuration_item_id"
+        )
+        for change_id, ci_id in rows:
+            by_change[change_id].add(ci_id)
+        for change in changes:
+            change._ci_ids = by_change[change.pk]  # type: ignore[attr-defined]
+    return changes
 
 
 def ci_ids_of(change: ChangeRequest) -> set[int]:
+    loaded = getattr(change, "_ci_ids", None)
+    if loaded is not None:
+        return set(loaded)
     cache = getattr(change, "_prefetched_objects_cache", {})
     if "ci_links" in cache:
         return {link.configuration_item_id for link in cache["ci_links"]}
@@ -170,13 +186,16 @@ def conflicts_for(
             start_field="planned_start",
             end_field="planned_end",
         )
-        candidates = qs.prefetch_related(links()).order_by("planned_start", "pk")
+        candidates = with_ci_ids(
+            list(qs.select_related(None).only(*CHECKED_FIELDS).order_by("planned_start", "pk"))
+        )
     else:
         candidates = [c for c in candidates if _overlaps(c, change)]
     if windows is None:
         windows = windows_between(start, end)
-    found = _conflicts([(change, list(candidates))], list(windows), cache.user)
-    return found[change.pk]
+    pool = list(candidates)
+    found = _conflicts([(change, list(range(len(pool))))], pool, list(windows), cache.user)
+    return found[change.pk].shown if change.pk in found else []
 
 
 def _overlaps(other: ChangeRequest, change: ChangeRequest) -> bool:
@@ -192,13 +211,27 @@ def _overlaps(other: ChangeRequest, change: ChangeRequest) -> bool:
     )
 
 
+@dataclass(frozen=True)
+class Flagged:
+    """The conflicts of a change the calendar lists (the first ``shown``) and how many it
+    has in all."""
+
+    shown: list[Conflict]
+    count: int
+
+
 def _conflicts(
-    busy: list[tuple[ChangeRequest, list[ChangeRequest]]],
+    busy: list[tuple[ChangeRequest, list[int]]],
+    pool: list[ChangeRequest],
     windows: list[ChangeWindow],
     user: Any,
-) -> dict[int, list[Conflict]]:
-    """The conflicts of each change of ``busy`` with the other changes given with it (those
-    overlapping it, in order) and with ``windows``, from one walk of the CMDB."""
+    shown: int | None = None,
+) -> dict[int, Flagged]:
+    """The conflicts of each change of ``busy`` with the other changes given with it (the
+    positions in ``pool`` of those overlapping it, in order) and with ``windows``, from one
+    walk of the CMDB; the changes without any are left out. Whether two changes conflict
+    is a test of bits (``ReachIndex.hook``) per pair; the texts are written for the
+    first ``shown`` (all with None), which is what costs on a busy calendar."""
     scope = {
         ci.pk
         for w in windows
@@ -206,26 +239,30 @@ def _conflicts(
         for ci in w.configuration_items.all()
     }
     mine = {c.pk: ci_ids_of(c) for c, _o in busy}
-    items: dict[int, set[int]] = {}
-    for _c, others in busy:
-        for o in others:
-            if o.pk not in items:
-                items[o.pk] = ci_ids_of(o)
-    others_of = {c.pk: set().union(*(items[o.pk] for o in others)) for c, others in busy}
-    index = ReachIndex(
-        user,
-        starts=set().union(*mine.values()),
-        among=set().union(scope, *others_of.values()),
-    )
+    involved = set().union(*(others for _c, others in busy))
+    items: list[set[int]] = [ci_ids_of(o) if j in involved else set() for j, o in enumerate(pool)]
+    index = ReachIndex(user, starts=set().union(*mine.values()), among=set().union(scope, *items))
+    masks = [index.mask(ids) for ids in items]
+    hooks = [index.hook(ids) if ids else 0 for ids in items]
     out = {}
     for change, others in busy:
         assert change.planned_start is not None and change.planned_end is not None
-        reach = index.reach(mine[change.pk], others_of[change.pk] | scope)
-        found: list[Conflict] = []
-        for other in others:
-            found.extend(_between(change, other, reach, index.names, items[other.pk]))
-        found.extend(_blackouts(change, reach, windows, change.planned_start, change.planned_end))
-        out[change.pk] = found
+        own = mine[change.pk]
+        own_mask, own_hook = index.mask(own), index.hook(own)
+        related = [
+            j
+            for j in others
+            if own_hook & masks[j] or own_mask & hooks[j] or not own.isdisjoint(items[j])
+        ]
+        first = related if shown is None else related[:shown]
+        reach = index.reach(own, scope.union(*(items[j] for j in first)))
+        found = [c for j in first for c in _between(change, pool[j], reach, index.names, items[j])]
+        held = _blackouts(change, reach, windows, change.planned_start, change.planned_end)
+        if related or held:
+            listed = found + held
+            out[change.pk] = Flagged(
+                listed if shown is None else listed[:shown], len(related) + len(held)
+            )
     return out
 
 
@@ -235,12 +272,14 @@ def calendar_conflicts(
     candidates: Iterable[ChangeRequest],
     blackouts: Iterable[ChangeWindow],
     user: Any,
-) -> dict[int, list[Conflict]]:
+    shown: int | None = None,
+) -> dict[int, Flagged]:
     """The conflicts of each active change of ``changes`` that overlaps another active
     change of ``candidates`` or a blackout of ``blackouts`` (all loaded by the calendar,
-    with their items and scopes), as ``conflicts_for`` finds them one by one; the overlaps
-    found from the changes sorted by start and the CMDB walked once for all of them, so
-    the calendar's queries do not grow with its changes."""
+    with their items and scopes), as ``conflicts_for`` finds them one by one, the texts of
+    the first ``shown`` only and the exact count; the overlaps found from the changes
+    sorted by start and the CMDB walked once for all of them, so the calendar's queries do
+    not grow with its changes."""
     spans = sorted(
         (c.planned_start, c.pk, c.planned_end, c)
         for c in candidates
@@ -248,18 +287,21 @@ def calendar_conflicts(
     )
     active = [c for *_s, c in spans]
     starts = [start for start, *_r in spans]
+    ends = [end for _s, _pk, end, _c in spans]
+    pks = [pk for _s, pk, *_r in spans]
     longest = max((end - start for start, _pk, end, _c in spans), default=None)
     windows = list(blackouts)
-    busy: list[tuple[ChangeRequest, list[ChangeRequest]]] = []
+    busy: list[tuple[ChangeRequest, list[int]]] = []
     for change in changes:
-        start, end = change.planned_start, change.planned_end
+        start, end, pk = change.planned_start, change.planned_end, change.pk
         if change.state not in ACTIVE_STATES or start is None or end is None:
             continue
         lo = bisect_left(starts, start - longest) if longest is not None else 0
-        others = [o for o in active[lo : bisect_left(starts, end)] if _overlaps(o, change)]
+        hi = bisect_left(starts, end)
+        others = [j for j in range(lo, hi) if ends[j] > start and pks[j] != pk]
         if others or any(w.start < end and w.end > start for w in windows):
             busy.append((change, others))
-    return _conflicts(busy, windows, user) if busy else {}
+    return _conflicts(busy, active, windows, user, shown) if busy else {}
 
 
 def has_blocking(conflicts: Iterable[Conflict]) -> bool:

@@ -12,7 +12,7 @@ quiet one and a change on an item with a thousand dependents no more than one wi
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -128,8 +128,10 @@ class ReachIndex:
     starts (one change being scheduled) both ways, from all items when there are many (a
     calendar, where the starts are most of the items) along their needs only, which are a
     short way up (a server, its switches, a cluster) where an impact fans out to every
-    laptop using a service. ``reach`` gives the summary ``conflicts`` reads, as far as
-    ``among`` goes (services and people are left out: ``ReachCache`` has them)."""
+    laptop using a service. ``hook`` tells whether two sets of items reach each other (a
+    test of bits: what the calendar asks of every pair of overlapping changes) and
+    ``reach`` gives the summary ``conflicts`` words, as far as ``among`` goes (services and
+    people are left out: ``ReachCache`` has them)."""
 
     def __init__(self, user: Any, *, starts: Iterable[int], among: Iterable[int]) -> None:
         starts, among = set(starts), set(among)
@@ -139,32 +141,18 @@ class ReachIndex:
         # An item the user may not see is neither walked nor reported (``ReachCache``).
         self._items = sorted(self.names)
         self._bit = {item: 1 << n for n, item in enumerate(self._items)}
-        walked = {s: self._bit[s] for s in starts if s in self._bit}
-        mask = 0
-        for bit in walked.values():
-            mask |= bit
-        self._down: dict[int, int] = dict.fromkeys(walked, 0)
-        """Start → the items (bits) within its impact."""
-        self._up: dict[int, int] = dict.fromkeys(walked, 0)
-        """Start → the items (bits) it needs."""
-        if len(walked) * 10 < len(self._bit):
-            pairs = ((self._down, self._walk(user, walked, needs=False)),
-                     (self._up, self._walk(user, walked, needs=True)))  # fmt: skip
+        self._walked = {s for s in starts if s in self._bit}
+        self._needers: dict[int, int]
+        """Item → the walked items (bits) that need it (each needs itself)."""
+        self._hit: dict[int, int] | None = None
+        """Item → the starts (bits) whose impact reaches it, when walked from the starts;
+        None when walked from every item (``_needers`` then tells both ways)."""
+        if len(self._walked) * 10 < len(self._bit):
+            starts_bits = {s: self._bit[s] for s in self._walked}
+            self._hit = self._walk(user, starts_bits, needs=False)
+            self._needers = self._walk(user, starts_bits, needs=True)
         else:
-            needed_by = self._walk(user, self._bit, needs=True)
-            self._down = {s: needed_by.get(s, 0) & ~bit for s, bit in walked.items()}
-            pairs = ((self._up, needed_by),)
-        # ``reached``: item → walked items reaching it; turned into start → items reached.
-        for by_start, reached in pairs:
-            for item, bit in self._bit.items():
-                for start in self._members(reached.get(item, 0) & mask & ~bit):
-                    by_start[start] |= bit
-
-    def _members(self, bits: int) -> Iterator[int]:
-        while bits:
-            low = bits & -bits
-            yield self._items[low.bit_length() - 1]
-            bits ^= low
+            self._needers = self._walk(user, self._bit, needs=True)
 
     def _walk(self, user: Any, seeds: dict[int, int], *, needs: bool) -> dict[int, int]:
         """Item reached → the seeds (bits) reaching it within ``DEFAULT_HOPS`` along their
@@ -206,22 +194,49 @@ class ReachIndex:
             frontier = new
         return reached
 
+    def mask(self, ci_ids: Iterable[int]) -> int:
+        """The items of ``ci_ids`` the index knows (those the user may see), as bits."""
+        bits = 0
+        for item in ci_ids:
+            bits |= self._bit.get(item, 0)
+        return bits
+
+    def hook(self, ci_ids: Iterable[int]) -> int:
+        """The items (bits) the walk found linked to any of ``ci_ids``, either way: items
+        ``a`` reach an item of ``b`` (within its impact or its needs) exactly when
+        ``mask(a) & hook(b) or mask(b) & hook(a)``, one test of bits for each pair of
+        changes on a calendar, with no list of what reaches what per start."""
+        bits = 0
+        hit = self._hit or {}
+        for item in ci_ids:
+            bits |= self._needers.get(item, 0) | hit.get(item, 0)
+        return bits
+
+    def _impacts(self, start: int, item: int) -> bool:
+        if self._hit is not None:
+            return bool(self._hit.get(item, 0) & self._bit[start])
+        return bool(self._needers.get(start, 0) & self._bit[item])
+
+    def _needs(self, start: int, item: int) -> bool:
+        return bool(self._needers.get(item, 0) & self._bit[start])
+
     def reach(self, ci_ids: Iterable[int], among: Iterable[int]) -> Reach:
         """The reach of a change on ``ci_ids`` as far as the items of ``among`` go (items
         the index was built for): each item of ``among`` within the impact or the needs of
         an affected item, with the first such affected item (by id, as ``ReachCache``)."""
         out = Reach(ci_ids=set(ci_ids))
-        wanted = 0
+        mine = [c for c in sorted(out.ci_ids) if c in self._walked]
         for item in among:
-            wanted |= self._bit.get(item, 0)
-        mine = [c for c in sorted(out.ci_ids) if c in self._down]
-        for found, within in ((out.impact_ids, self._down), (out.dependency_ids, self._up)):
-            left = wanted
-            for c in mine:
-                hits = within[c] & left
-                left &= ~hits
-                for item in self._members(hits):
-                    found[item] = c
+            if item not in self._bit:
+                continue
+            for found, linked in (
+                (out.impact_ids, self._impacts),
+                (out.dependency_ids, self._needs),
+            ):
+                for c in mine:
+                    if c != item and linked(c, item):
+                        found[item] = c
+                        break
         named = out.ci_ids | set(out.impact_ids) | set(out.dependency_ids)
         out.names = {i: self.names[i] for i in named if i in self.names}
         return out

@@ -72,12 +72,16 @@ CALENDAR_FIELDS = ("title", "state", "change_type", "planned_start", "planned_en
 """What the calendar and the conflicts read of a change."""
 
 
-def calendar(*, user: Any, start: datetime.datetime, end: datetime.datetime) -> dict[str, Any]:
+def calendar(
+    *, user: Any, start: datetime.datetime, end: datetime.datetime, shown: int | None = None
+) -> dict[str, Any]:
     """Changes (but cancelled ones) and windows overlapping ``[start, end)``, with the
     conflicts of each change found for all of them together
     (``conflicts.calendar_conflicts``): the changes loaded once with only what a calendar
     shows, a fixed number of queries and no pass over every other change per change,
-    however busy the period."""
+    however busy the period. ``conflicts`` maps a change to its conflicts (only the first
+    ``shown`` put into words, all with None) and ``counts`` to how many it has in all;
+    changes without conflicts are in neither."""
     planned = (
         change_list(user=user)
         .select_related(None)
@@ -95,9 +99,7 @@ def calendar(*, user: Any, start: datetime.datetime, end: datetime.datetime) -> 
         around = conflict_rules.overlapping(
             planned, span["lo"], span["hi"], start_field="planned_start", end_field="planned_end"
         )
-        candidates = list(
-            around.prefetch_related(conflict_rules.links()).order_by("planned_start", "pk")
-        )
+        candidates = conflict_rules.with_ci_ids(list(around.order_by("planned_start", "pk")))
     changes = [
         c
         for c in candidates
@@ -114,8 +116,14 @@ def calendar(*, user: Any, start: datetime.datetime, end: datetime.datetime) -> 
         candidates=candidates,
         blackouts=[w for w in windows if w.kind == WindowKind.BLACKOUT],
         user=user,
+        shown=shown,
     )
-    return {"changes": changes, "windows": windows, "conflicts": found}
+    return {
+        "changes": changes,
+        "windows": windows,
+        "conflicts": {pk: f.shown for pk, f in found.items()},
+        "counts": {pk: f.count for pk, f in found.items()},
+    }
 
 
 def feed_changes(*, user: Any, team_id: int | None = None) -> QuerySet[ChangeRequest]:

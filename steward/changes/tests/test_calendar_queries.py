@@ -13,8 +13,8 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from steward.changes import calendar_views, selectors
 from steward.changes import conflicts as conflict_rules
-from steward.changes import selectors
 from steward.changes.impact import ReachCache, ReachIndex
 from steward.changes.models import ACTIVE_STATES, WindowKind
 from steward.cmdb.models import CIClass, RelationKind, Relationship
@@ -108,20 +108,36 @@ def _random_estate(make_ci, world, rng):
 
 
 @pytest.mark.parametrize("who", ["agent", "customer"])
-def test_batched_reach_matches_the_cmdb_walk_item_by_item(world, make_ci, who):
+@pytest.mark.parametrize("together", [True, False], ids=["from every item", "from the starts"])
+def test_batched_reach_matches_the_cmdb_walk_item_by_item(world, make_ci, who, together):
+    """Both ways ``ReachIndex`` walks (from every item for a calendar, from the starts for
+    one change) find what the CMDB's walk finds, and ``hook`` says whether two sets of
+    items reach each other exactly when that walk does."""
     rng = random.Random(7)
     ids = _random_estate(make_ci, world, rng)
     user = world[who]
     changes = [rng.sample(ids, rng.randint(1, 3)) for _ in range(12)]
+    if not together:
+        changes = [c[:1] for c in changes]
     among = set(rng.sample(ids, 25))
-    index = ReachIndex(user, starts={i for c in changes for i in c}, among=among)
+    shared = ReachIndex(user, starts={i for c in changes for i in c}, among=among)
     for ci_ids in changes:
+        index = shared if together else ReachIndex(user, starts=ci_ids, among=among)
+        if who == "agent":  # the customer sees too few items to walk from the starts
+            assert (index._hit is None) == together
         batched = index.reach(ci_ids, among)
         walked = ReachCache(user).reach(ci_ids)
         assert batched.impact_ids == {i: c for i, c in walked.impact_ids.items() if i in among}
         assert batched.dependency_ids == {
             i: c for i, c in walked.dependency_ids.items() if i in among
         }
+        near = set(walked.related) | set(ci_ids)
+        for other in (rng.sample(sorted(among), rng.randint(1, 3)) for _ in range(10)):
+            hooked = index.mask(ci_ids) & index.hook(other) or index.mask(other) & index.hook(
+                ci_ids
+            )
+            seen = {i for i in other if i in index.names}
+            assert bool(hooked) == bool(seen & near), (ci_ids, other)
 
 
 def test_calendar_conflicts_match_the_change_by_change_calendar(
@@ -140,3 +156,65 @@ def test_calendar_conflicts_match_the_change_by_change_calendar(
     }
     assert {pk: found for pk, found in together["conflicts"].items() if found} == one_by_one
     assert one_by_one
+
+
+def _crowd(estate, make_change, make_window, count):
+    """``count`` changes on the ERP's VM at the same time, one of them on the ERP itself,
+    in a blackout of the ERP: each conflicts with all the others and the blackout."""
+    make_change(estate["erp"], start=MARCH, title="On the ERP")
+    for n in range(count - 1):
+        item = estate["vm"] if n % 2 else estate["app"]
+        make_change(item, start=MARCH + datetime.timedelta(minutes=n), title=f"Crowd {n}")
+    end = MARCH + datetime.timedelta(days=1)
+    make_window("Close", WindowKind.BLACKOUT, MARCH, end, estate["erp"])
+
+
+def test_calendar_words_the_first_conflicts_and_counts_them_all(
+    world, estate, make_change, make_window
+):
+    _crowd(estate, make_change, make_window, calendar_views.SHOWN + 4)
+    _busy_month(estate, make_change, make_window, 12)
+    user = world["agent"]
+    start, end = MARCH - datetime.timedelta(days=7), MARCH + datetime.timedelta(days=30)
+    visible, cache = selectors.change_list(user=user), ReachCache(user)
+    for shown in (0, 2, calendar_views.SHOWN):
+        data = selectors.calendar(user=user, start=start, end=end, shown=shown)
+        one_by_one = {
+            c.pk: found
+            for c in data["changes"]
+            if (found := conflict_rules.conflicts_for(c, visible=visible, cache=cache))
+        }
+        assert data["counts"] == {pk: len(found) for pk, found in one_by_one.items()}
+        assert data["conflicts"] == {pk: found[:shown] for pk, found in one_by_one.items()}
+    assert max(data["counts"].values()) > calendar_views.SHOWN + 2
+
+
+def test_month_page_lists_shown_conflicts_and_the_exact_number_more(
+    world, estate, make_change, make_window
+):
+    _crowd(estate, make_change, make_window, calendar_views.SHOWN + 4)
+    client = Client()
+    assert client.login(username=world["manager"].username, password=PASSWORD)
+    page = client.get("/changes/calendar/?month=2031-03").content.decode()
+    flagged = page.split('id="flagged"')[1]
+    crowd = flagged.split("Crowd 0</a><ul>")[1].split("</ul>")[0]
+    # Crowd 0 meets the other SHOWN + 3 changes and the blackout: SHOWN listed, 4 more.
+    assert crowd.count("<li class=") == calendar_views.SHOWN + 1
+    assert crowd.count('<li class="">') == calendar_views.SHOWN
+    assert ">and 4 more</a></li>" in crowd
+
+
+def test_month_page_queries_do_not_grow_with_crowded_changes(
+    world, estate, make_change, make_window
+):
+    client = Client()
+    assert client.login(username=world["manager"].username, password=PASSWORD)
+    path = "/changes/calendar/?month=2031-03"
+    _crowd(estate, make_change, make_window, 3)
+    client.get(path)
+    few = _count(lambda: client.get(path))
+    _crowd(estate, make_change, make_window, 3 * calendar_views.SHOWN)
+    # 3 + 3 * SHOWN changes at once in two blackouts: each meets all the others and both.
+    more = (3 + 3 * calendar_views.SHOWN - 1) + 2 - calendar_views.SHOWN
+    assert f">and {more} more</a>" in client.get(path).content.decode()
+    assert _count(lambda: client.get(path)) == few
