@@ -6,6 +6,7 @@ from __future__ import annotations
 import calendar as pycalendar
 import datetime
 from bisect import bisect_left
+from html import escape
 from typing import Any
 
 from django.contrib import messages
@@ -15,7 +16,9 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
 
 from steward.changes import feeds, selectors, services
@@ -58,13 +61,15 @@ SHOWN = 5
 def _entry(change: Any, found: list[Any], count: int, url: str) -> dict[str, Any]:
     """A change on the calendar: its link, the first conflicts (``found``, of ``count``)
     and how many more, and the tooltip (state and those conflicts), put together once for
-    every day it appears on."""
+    every day it appears on, its HTML too (``item`` in a day, ``flag`` in the list of
+    conflicts): a busy month shows over a thousand changes, too many to render each through
+    the template's tags."""
     shown, more = found[:SHOWN], max(0, count - SHOWN)
     tip = [change.get_state_display(), *(c.text for c in shown)]
     if more:
         tip.append(_("and %(n)s more") % {"n": more})
     link = url.replace(str(URL_PK), str(change.pk))
-    return {
+    entry = {
         "change": change,
         "conflicts": count,
         "shown": shown,
@@ -72,6 +77,24 @@ def _entry(change: Any, found: list[Any], count: int, url: str) -> dict[str, Any
         "url": link,
         "tip": " · ".join(tip),
     }
+    state, flag = (f"{change.state} conflict", "⚠ ") if count else (change.state, "")
+    start = timezone.localtime(change.planned_start).strftime("%H:%M")
+    name = escape(f"{change.reference} {change.title}")
+    entry["item"] = mark_safe(  # noqa: S308 (every value escaped)
+        f'<li class="change state-{escape(state)}" title="{escape(entry["tip"])}">'
+        f'<a href="{escape(link)}">{flag}{start} {name}</a></li>'
+    )
+    if count:
+        listed = "".join(
+            f'<li class="{"blocking" if c.blocking else ""}">{escape(c.text)}</li>' for c in shown
+        )
+        if more:
+            text = ngettext("and %(n)s more", "and %(n)s more", more) % {"n": more}
+            listed += f'<li class="more"><a href="{escape(link)}">{escape(text)}</a></li>'
+        entry["flag"] = mark_safe(  # noqa: S308 (every value escaped)
+            f'<li><a href="{escape(link)}">{name}</a><ul>{listed}</ul></li>'
+        )
+    return entry
 
 
 def _days(start: datetime.date, count: int, data: dict[str, Any]) -> list[dict[str, Any]]:

@@ -127,6 +127,21 @@ def test_calendar_month_and_week_flag_conflicts(world, estate, make_change, make
         assert client.get(f"/changes/calendar/week/?{bad}").status_code == 400
 
 
+def test_calendar_escapes_titles_and_conflict_texts(world, make_ci, make_change):
+    """The calendar's cells are put together in Python (not by the template's tags): what
+    users typed is escaped there too."""
+    start = datetime.datetime(2031, 3, 12, 22, 0, tzinfo=datetime.UTC)
+    ci = make_ci('<b id="ci">db</b>')
+    make_change(ci, start=start, title='<script>alert("t")</script>')
+    make_change(ci, start=start + datetime.timedelta(hours=1), title="Other & co")
+    for path in ("/changes/calendar/?month=2031-03", "/changes/calendar/week/?date=2031-03-12"):
+        page = _client(world["agent"]).get(path).content.decode()
+        assert "<script>alert" not in page and '<b id="ci">' not in page
+        assert "&lt;script&gt;alert(&quot;t&quot;)&lt;/script&gt;" in page
+        assert "&lt;b id=&quot;ci&quot;&gt;db&lt;/b&gt;" in page.split('id="flagged"')[1]
+        assert "Other &amp; co" in page
+
+
 def test_calendar_month_query_budget(world, estate, make_change):
     start = datetime.datetime(2031, 3, 1, 22, 0, tzinfo=datetime.UTC)
     for n in range(25):
