@@ -278,23 +278,29 @@ def _merge(
         spent = costs.get(centre_id, {})
         for cat in sorted(set(planned) | set(spent)):
             actual, booked = spent.get(cat, (ZERO, ZERO))
-            merged.append((centre_id, code, name, cat, planned.get(cat, ZERO), actual, booked))
+            amount = money(planned[cat]) if cat in planned else ZERO
+            merged.append((centre_id, code, name, cat, amount, actual, booked))
         planned = {}
-    return _result(fiscal_year, as_of, merged)
+    return _result(fiscal_year, as_of, merged, clean=True)
 
 
-def _result(fiscal_year: FiscalYear, as_of: datetime.date, groups: list[Any]) -> Rollup:
+def _result(
+    fiscal_year: FiscalYear, as_of: datetime.date, groups: list[Any], clean: bool = False
+) -> Rollup:
+    """The figures of ``groups`` (centre id, code, name, category, planned, actual, booked);
+    ``clean``: the amounts are cents already (``money``)."""
     days = fiscal_year.days
     done = elapsed(fiscal_year, as_of)
     result = Rollup(fiscal_year=fiscal_year, as_of=as_of, elapsed_days=done)
     centres_seen: dict[int, dict[str, Any]] = {}
     categories = {c.value: Figures() for c in Category}
     for centre_id, code, name, category, planned, actual, booked in groups:
-        actual = money(actual)
+        if not clean:
+            planned, actual, booked = money(planned), money(actual), money(booked)
         figures = Figures(
-            planned=money(planned),
+            planned=planned,
             actual=actual,
-            forecast=forecast(actual=actual, booked=money(booked), elapsed_days=done, days=days),
+            forecast=forecast(actual=actual, booked=booked, elapsed_days=done, days=days),
         )
         result.rows.append(
             {
