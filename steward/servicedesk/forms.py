@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from steward.core import permissions
+from steward.core.ui.forms import ListedModelChoiceField
 from steward.core.ui.lookup import LookupSelect
 from steward.org import selectors as org_selectors
 from steward.servicedesk.models import (
@@ -245,10 +246,10 @@ class TimeForm(forms.Form):
 class BulkForm(forms.Form):
     """Changes applied to the selected rows of the queue; blank fields are left alone."""
 
-    team = forms.ModelChoiceField(
+    team = ListedModelChoiceField(
         label=_("Team"), queryset=TEAM_MODEL.objects.none(), required=False, empty_label="—"
     )
-    assignee = forms.ModelChoiceField(
+    assignee = ListedModelChoiceField(
         label=_("Agent"), queryset=PERSON_MODEL.objects.none(), required=False, empty_label="—"
     )
     status = forms.ChoiceField(

@@ -55,7 +55,7 @@ def test_rows_bulk_created_in_a_batch_join_its_one_audit_insert(django_assert_nu
 
 
 def test_rows_bulk_created_outside_a_batch_are_audited_at_once():
-    first, second = Tag.objects.bulk_create([Tag(name="a1", slug="a1"), Tag(name="a2", slug="a2")])
+    first, _ = Tag.objects.bulk_create([Tag(name="a1", slug="a1"), Tag(name="a2", slug="a2")])
     assert [e.action for e in _entries(first)] == ["create"]
     first.color = "#010101"
     first.save()

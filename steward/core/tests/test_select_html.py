@@ -76,3 +76,45 @@ def test_the_fast_path_is_taken():
 
     _Form(renderer=Counting())["grouped"].as_widget()
     assert calls == []
+
+
+class _Lists(forms.Form):
+    boxes = forms.MultipleChoiceField(
+        choices=[("a", "A & B"), ("b", "<b>"), (3, mark_safe("<i>safe</i>"))],
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "checks", "data-x": 'q"'}),
+    )
+    grouped_boxes = forms.MultipleChoiceField(
+        choices=GROUPED[1:3], widget=forms.CheckboxSelectMultiple, required=False
+    )
+    radios = forms.ChoiceField(choices=[("1", "One"), ("2", "Two")], widget=forms.RadioSelect)
+    no_id = forms.MultipleChoiceField(choices=[("z", "Z")], widget=forms.CheckboxSelectMultiple)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [None, {"boxes": ["a", "3"], "grouped_boxes": ["4.5", "1"], "radios": "2", "no_id": ["z"]}],
+)
+@pytest.mark.parametrize("auto_id", ["id_%s", False])
+@pytest.mark.parametrize("renderer", [FormRenderer(), FILTER_RENDERER], ids=["form", "filter"])
+def test_check_and_radio_lists_written_in_python_match_django_byte_for_byte(
+    data, auto_id, renderer
+):
+    reference = _Reference()
+    for name in _Lists.base_fields:
+        fast = _Lists(data, renderer=renderer, auto_id=auto_id)[name].as_widget()
+        slow = _Lists(data, renderer=reference, auto_id=auto_id)[name].as_widget()
+        assert fast == slow, name
+        assert "<input" in fast
+
+
+def test_the_fast_path_is_taken_for_check_lists():
+    calls = []
+
+    class Counting(FormRenderer):
+        def get_template(self, template_name):
+            calls.append(template_name)
+            return super().get_template(template_name)
+
+    _Lists(renderer=Counting())["grouped_boxes"].as_widget()
+    _Lists(renderer=Counting())["radios"].as_widget()
+    assert calls == []

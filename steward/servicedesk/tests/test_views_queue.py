@@ -49,6 +49,34 @@ def test_breached_due_time_is_shown_red(client, desk):
     assert "sla-breached" in html and "overdue" in html
 
 
+def test_a_row_reads_as_before_it_was_written_in_python(client, desk):
+    """The rows are built in Python (``ticket_rows``): escaping, badges, links, the
+    unassigned marker, the due time in the viewer's zone and the bulk-select box."""
+    t = w.new_ticket(desk, title="<script>alert(1)</script> " + "x" * 100)
+    due = datetime.datetime(2030, 1, 2, 8, 30, tzinfo=datetime.UTC)
+    Ticket.objects.filter(pk=t.pk).update(
+        resolution_due=due, is_major=True, assignee=None, priority=Priority.HIGH
+    )
+    html = _login(client, desk, Role.AGENT).get(URL).content.decode()
+    row = html[html.rindex("<tr", 0, html.index(f'aria-label="Select {t.reference}"')) :]
+    row = row[: row.index("</tr>")]
+    assert "<script>alert" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in row
+    assert "…" in row and "x" * 80 not in row  # the title cut at 80 characters
+    assert '<span class="badge major">Major</span>' in row
+    assert '<span class="muted">Unassigned</span>' in row
+    assert f'href="{reverse("servicedesk:ticket_detail", kwargs={"pk": t.pk})}"' in row
+    assert f'aria-label="Select {t.reference}"' in row
+    local = timezone.localtime(due)
+    assert f'<time datetime="{local.isoformat()}"' in row and local.strftime("%d %b %H:%M") in row
+    assert 'class="prio prio-2"' in row and 'class="due sla-ok"' in row
+
+
+def test_an_empty_queue_says_nothing_matches(client, desk):
+    html = _login(client, desk, Role.AGENT).get(URL, {"q": "no-such-ticket-anywhere"})
+    assert "Nothing matches." in html.content.decode()
+
+
 @pytest.mark.parametrize("role", [Role.EMPLOYEE, "acme_contact"])
 def test_employees_and_customer_contacts_are_refused_the_agent_queue(client, desk, role):
     assert _login(client, desk, role).get(URL).status_code == 403
