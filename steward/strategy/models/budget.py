@@ -173,7 +173,7 @@ class CostRecord(AuditedModel):
     )
     source_id = models.PositiveBigIntegerField(_("source id"), null=True, editable=False)
 
-    objects = CostRecordQuerySet.as_manager()
+    objects = CostRecordQuerySet.as_manager()  # type: ignore[misc]
 
     class Meta:
         ordering = ["-date", "-pk"]
