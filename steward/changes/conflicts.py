@@ -249,15 +249,23 @@ def _conflicts(
         assert change.planned_start is not None and change.planned_end is not None
         own = mine[change.pk]
         own_mask, own_hook = index.mask(own), index.hook(own)
-        related = [
-            j
-            for j in others
-            if own_hook & masks[j] or own_mask & hooks[j] or not own.isdisjoint(items[j])
-        ]
+        # The bits hold the items the user may see; one they may not is compared as ids.
+        if all(i in index.names for i in own):
+            related = [j for j in others if own_hook & masks[j] or own_mask & hooks[j]]
+        else:
+            related = [
+                j
+                for j in others
+                if own_hook & masks[j] or own_mask & hooks[j] or not own.isdisjoint(items[j])
+            ]
+        start, end = change.planned_start, change.planned_end
+        meets = [w for w in windows if w.start < end and w.end > start]
+        if not related and not meets:
+            continue
         first = related if shown is None else related[:shown]
         reach = index.reach(own, scope.union(*(items[j] for j in first)))
         found = [c for j in first for c in _between(change, pool[j], reach, index.names, items[j])]
-        held = _blackouts(change, reach, windows, change.planned_start, change.planned_end)
+        held = _blackouts(change, reach, meets, start, end)
         if related or held:
             listed = found + held
             out[change.pk] = Flagged(
