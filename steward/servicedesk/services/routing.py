@@ -92,9 +92,26 @@ def pick_assignee(team: Any, *, today: datetime.date | None = None) -> Any:
     """The person the team's setting picks for the next ticket, or None (manual queue).
     Round robin remembers the last pick on the locked setting row, so concurrent tickets
     take turns instead of landing on the same person."""
-    setting = TeamSetting.objects.select_for_update().filter(team=team).first()
-    if setting is None or setting.assignment == AssignmentMethod.NONE:
-        return None
+    return team_and_pick(team.pk, today=today)[1]
+
+
+def team_and_pick(team_id: int, *, today: datetime.date | None = None) -> tuple[Any, Any]:
+    """``pick_assignee`` for a team known by its id (a routed new ticket), and the team: it
+    comes with the locked setting row in one query. (None, None) for a team without one."""
+    setting = (
+        TeamSetting.objects.select_for_update(of=("self",))
+        .select_related("team")
+        .filter(team_id=team_id)
+        .first()
+    )
+    if setting is None:
+        return None, None
+    if setting.assignment == AssignmentMethod.NONE:
+        return setting.team, None
+    return setting.team, _pick(setting, setting.team, today)
+
+
+def _pick(setting: Any, team: Any, today: datetime.date | None) -> Any:
     people = available_members(team, today)
     if not people:
         return None

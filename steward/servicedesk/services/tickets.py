@@ -54,7 +54,7 @@ from steward.servicedesk.services.relations import (
     time_entry_add,
 )
 from steward.servicedesk.services.replies import ticket_reply
-from steward.servicedesk.services.routing import pick_assignee, priority_for, route
+from steward.servicedesk.services.routing import priority_for, route, team_and_pick
 from steward.servicedesk.sla import engine
 
 __all__ = [
@@ -195,9 +195,13 @@ def ticket_create(
             ticket.category_id = routed.category_id
         if routed.priority is not None:
             ticket.priority = routed.priority
-    check_assignee_in_team(ticket.team, assignee)
-    if ticket.assignee is None and ticket.team is not None:
-        ticket.assignee = pick_assignee(ticket.team)
+    if assignee is not None:
+        check_assignee_in_team(ticket.team, assignee)
+    elif ticket.team_id is not None:
+        # The routed team arrives with its assignment setting (one query for both).
+        team, ticket.assignee = team_and_pick(ticket.team_id)
+        if team is not None:
+            ticket.team = team
     if ticket.assignee is not None:
         ticket.status = Status.ASSIGNED
     ticket.full_clean(exclude=FK_FIELDS, validate_unique=False)
