@@ -1,3 +1,4 @@
+import gc
 import os
 from typing import Any
 
@@ -48,6 +49,7 @@ class Command(BaseCommand):
             "timeout": 60,
             "graceful_timeout": 10,
             "child_exit": _child_exit,
+            "post_worker_init": _freeze_loaded_objects,
         }
 
         class Server(BaseApplication):
@@ -60,6 +62,14 @@ class Command(BaseCommand):
 
         self.stdout.write(f"Steward serving on http://{host}:{port}/ with {workers} workers")
         Server().run()
+
+
+def _freeze_loaded_objects(worker: Any) -> None:
+    """Once a worker has loaded the application, its modules, URL patterns, templates and
+    settings live as long as it does: moved out of the collector's generations, a full
+    collection during a request no longer walks them all (fewer long pauses)."""
+    gc.collect()
+    gc.freeze()
 
 
 def _child_exit(server: Any, worker: Any) -> None:
