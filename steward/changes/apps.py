@@ -8,7 +8,7 @@ class ChangesConfig(AppConfig):
     verbose_name = _("Changes")
 
     def ready(self) -> None:
-        from steward.changes import demo, services
+        from steward.changes import calendar_cache, demo, services
         from steward.core import events, registry
 
         _register_policies()
@@ -16,6 +16,7 @@ class ChangesConfig(AppConfig):
         for outcome in ("approved", "rejected", "cancelled"):
             events.subscribe(f"approvals.request_{outcome}", services.on_approval_decided)
         registry.register_demo("changes", demo.load, order=58)
+        calendar_cache.connect()
 
 
 def _register_policies() -> None:

@@ -17,11 +17,11 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
 
-from steward.changes import feeds, selectors, services
+from steward.changes import calendar_cache, feeds, selectors, services
 from steward.changes.forms import MonthForm, WeekForm
 from steward.changes.models import CalendarFeedToken, ChangeRequest
 from steward.core import permissions
@@ -44,14 +44,32 @@ URL_PK = 987654321
 
 
 def _calendar(user: Any, start: datetime.datetime, end: datetime.datetime) -> dict[str, Any]:
-    """``selectors.calendar`` with each change put together once for the page."""
-    data = selectors.calendar(user=user, start=start, end=end, shown=SHOWN)
-    url = reverse("changes:changerequest_detail", kwargs={"pk": URL_PK})
-    found, counts = data["conflicts"], data["counts"]
-    data["entries"] = [
-        _entry(c, found.get(c.pk, []), counts.get(c.pk, 0), url) for c in data["changes"]
-    ]
-    return data
+    """``selectors.calendar`` with each change put together once for the page (the changes
+    and their HTML cached with the conflicts, ``calendar_cache``: the same for every viewer
+    who sees the same rows, in the same language and time zone); the windows read afresh."""
+
+    def build() -> list[dict[str, Any]]:
+        data = selectors.calendar(user=user, start=start, end=end, shown=SHOWN)
+        url = reverse("changes:changerequest_detail", kwargs={"pk": URL_PK})
+        found, counts = data["conflicts"], data["counts"]
+        return [_entry(c, found.get(c.pk, []), counts.get(c.pk, 0), url) for c in data["changes"]]
+
+    parts = (
+        "page",
+        start.isoformat(),
+        end.isoformat(),
+        SHOWN,
+        get_language(),
+        timezone.get_current_timezone_name(),
+        reverse("changes:changerequest_detail", kwargs={"pk": URL_PK}),
+        selectors.calendar_visibility(user=user),
+    )
+    entries = calendar_cache.get(parts, build)
+    return {
+        "entries": entries,
+        "changes": [e["change"] for e in entries],
+        "windows": selectors.calendar_windows(user=user, start=start, end=end),
+    }
 
 
 SHOWN = 5

@@ -85,7 +85,7 @@ def ci_ids_of(change: ChangeRequest) -> set[int]:
     if "ci_links" in cache:
         return {link.configuration_item_id for link in cache["ci_links"]}
     return set(
-        ChangeRequestCI.objects.filter(change=change).values_list(
+        ChangeRequestCI.objects.filter(change_id=change.pk).values_list(
             "configuration_item_id", flat=True
         )
     )

@@ -28,7 +28,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from steward.changes import services
+from steward.changes import calendar_cache, services
 from steward.changes.models import (
     ChangeRequest,
     ChangeRequestCI,
@@ -496,6 +496,7 @@ def load(*, rng: Any, log: Callable[[str], None], **_: Any) -> None:
     coming = _coming(now, by_name, templates, windows, users)
     found = _problems(users)
     caused = _caused(users, rng)
+    calendar_cache.changed()  # its bulk writes (and the CMDB demo's before it) sent no signals
     log(
         f"changes: {past} past changes, {coming} coming, {len(TEMPLATES)} templates, a CAB, "
         f"{found} problems, {caused} incidents caused by failed changes"

@@ -7,11 +7,13 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.db.models import Max, Min, Q, QuerySet
+from django.db.models import Q, QuerySet, prefetch_related_objects
 
+from steward.changes import calendar_cache
 from steward.changes import conflicts as conflict_rules
 from steward.changes.impact import ReachCache
 from steward.changes.models import (
+    ACTIVE_STATES,
     ChangeIncident,
     ChangeRequest,
     ChangeRequestCI,
@@ -68,62 +70,140 @@ def change_conflicts(*, change: ChangeRequest, user: Any) -> list[conflict_rules
     )
 
 
-CALENDAR_FIELDS = ("title", "state", "change_type", "planned_start", "planned_end")
-"""What the calendar and the conflicts read of a change."""
+class CalendarChange:
+    """A change as the calendar reads it (a row of six columns, not a model instance with
+    its audit snapshot: a busy month loads thousands), with what the page and the conflicts
+    ask of a change."""
+
+    __slots__ = ("_ci_ids", "change_type", "pk", "planned_end", "planned_start", "state", "title")
+
+    def __init__(
+        self,
+        pk: int,
+        title: str,
+        state: str,
+        change_type: str,
+        planned_start: datetime.datetime,
+        planned_end: datetime.datetime,
+    ) -> None:
+        self.pk, self.title, self.state, self.change_type = pk, title, state, change_type
+        self.planned_start, self.planned_end = planned_start, planned_end
+
+    @property
+    def id(self) -> int:
+        return self.pk
+
+    @property
+    def reference(self) -> str:
+        return f"CHG-{self.pk}"
+
+    def get_state_display(self) -> str:
+        return str(STATE_LABELS.get(self.state, self.state))
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.title}"
+
+
+STATE_LABELS = dict(ChangeState.choices)
+CALENDAR_FIELDS = ("pk", "title", "state", "change_type", "planned_start", "planned_end")
+"""What the calendar and the conflicts read of a change (``CalendarChange``)."""
+
+
+def _calendar_rows(qs: QuerySet[ChangeRequest]) -> list[CalendarChange]:
+    rows = qs.order_by("planned_start", "pk").values_list(*CALENDAR_FIELDS)
+    return [CalendarChange(*row) for row in rows]
+
+
+def calendar_windows(
+    *, user: Any, start: datetime.datetime, end: datetime.datetime
+) -> list[ChangeWindow]:
+    """The windows overlapping ``[start, end)`` that ``user`` may see, by start."""
+    qs = window_list(user=user).filter(start__lt=end, end__gt=start)
+    return list(qs.order_by("start", "pk"))
+
+
+def calendar_visibility(*, user: Any) -> str:
+    """What of the calendar ``user`` sees (``calendar_cache.visibility``): viewers with the
+    same share its cached results."""
+    from steward.cmdb import selectors as cmdb
+
+    return calendar_cache.visibility(
+        change_list(user=user), cmdb.ci_list(user=user), window_list(user=user)
+    )
 
 
 def calendar(
     *, user: Any, start: datetime.datetime, end: datetime.datetime, shown: int | None = None
 ) -> dict[str, Any]:
     """Changes (but cancelled ones) and windows overlapping ``[start, end)``, with the
-    conflicts of each change found for all of them together
-    (``conflicts.calendar_conflicts``): the changes loaded once with only what a calendar
-    shows, a fixed number of queries and no pass over every other change per change,
-    however busy the period. ``conflicts`` maps a change to its conflicts (only the first
+    conflicts of each change. ``conflicts`` maps a change to its conflicts (only the first
     ``shown`` put into words, all with None) and ``counts`` to how many it has in all;
-    changes without conflicts are in neither."""
-    planned = (
-        change_list(user=user)
-        .select_related(None)
-        .only(*CALENDAR_FIELDS)
-        .filter(planned_start__isnull=False, planned_end__isnull=False)
-    )
-    # Other changes overlapping the period's changes may start before or end after it.
-    span = (
-        planned.filter(planned_start__lt=end, planned_end__gt=start)
-        .exclude(state=ChangeState.CANCELLED)
-        .aggregate(lo=Min("planned_start"), hi=Max("planned_end"))
-    )
-    candidates: list[ChangeRequest] = []
-    if span["lo"] is not None:
-        around = conflict_rules.overlapping(
-            planned, span["lo"], span["hi"], start_field="planned_start", end_field="planned_end"
+    changes without conflicts are in neither. The changes are ``CalendarChange`` rows; the
+    conflicts (``calendar_period_conflicts``) come from ``calendar_cache`` when nothing they
+    depend on was written since they were found for a viewer who sees the same rows."""
+    visible = change_list(user=user).select_related(None)
+    changes = _calendar_rows(
+        visible.filter(planned_start__lt=end, planned_end__gt=start).exclude(
+            state=ChangeState.CANCELLED
         )
-        candidates = conflict_rules.with_ci_ids(list(around.order_by("planned_start", "pk")))
-    changes = [
-        c
-        for c in candidates
-        if c.state != ChangeState.CANCELLED and c.planned_start < end and c.planned_end > start  # type: ignore[operator]
-    ]
-    windows = list(
-        window_list(user=user)
-        .prefetch_related("configuration_items")
-        .filter(start__lt=end, end__gt=start)
-        .order_by("start", "pk")
     )
-    found = conflict_rules.calendar_conflicts(
-        changes,
-        candidates=candidates,
-        blackouts=[w for w in windows if w.kind == WindowKind.BLACKOUT],
-        user=user,
-        shown=shown,
-    )
+    windows = calendar_windows(user=user, start=start, end=end)
+    found: dict[int, conflict_rules.Flagged] = {}
+    if any(c.state in ACTIVE_STATES for c in changes):
+        from django.utils import translation
+
+        def compute() -> dict[int, conflict_rules.Flagged]:
+            return calendar_period_conflicts(
+                user=user, changes=changes, windows=windows, shown=shown
+            )
+
+        parts = (
+            start.isoformat(),
+            end.isoformat(),
+            shown,
+            translation.get_language(),
+            calendar_visibility(user=user),
+        )
+        found = calendar_cache.get(parts, compute)
     return {
         "changes": changes,
         "windows": windows,
         "conflicts": {pk: f.shown for pk, f in found.items()},
         "counts": {pk: f.count for pk, f in found.items()},
     }
+
+
+def calendar_period_conflicts(
+    *,
+    user: Any,
+    changes: list[CalendarChange],
+    windows: list[ChangeWindow],
+    shown: int | None = None,
+) -> dict[int, conflict_rules.Flagged]:
+    """The conflicts of the active ``changes`` of a period (``conflicts.calendar_conflicts``)
+    with every active change ``user`` sees overlapping them (which may start before or end
+    after the period) and the blackouts of ``windows``: a fixed number of queries, however
+    busy the period. What ``calendar`` caches."""
+    active = [c for c in changes if c.state in ACTIVE_STATES]
+    if not active:
+        return {}
+    lo, hi = min(c.planned_start for c in active), max(c.planned_end for c in active)
+    around = (
+        change_list(user=user)
+        .select_related(None)
+        .filter(state__in=ACTIVE_STATES, planned_start__lt=hi, planned_end__gt=lo)
+    )
+    candidates = conflict_rules.with_ci_ids(_calendar_rows(around))  # type: ignore[arg-type]
+    by_pk = {c.pk: c for c in candidates}
+    blackouts = [w for w in windows if w.kind == WindowKind.BLACKOUT]
+    prefetch_related_objects(blackouts, "configuration_items")
+    return conflict_rules.calendar_conflicts(
+        [by_pk[c.pk] for c in active if c.pk in by_pk],  # type: ignore[misc]
+        candidates=candidates,  # type: ignore[arg-type]
+        blackouts=blackouts,
+        user=user,
+        shown=shown,
+    )
 
 
 def feed_changes(*, user: Any, team_id: int | None = None) -> QuerySet[ChangeRequest]:
