@@ -6,6 +6,7 @@ database), as they do in a request: in a test's own transaction the cache is byp
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
 from django.core.cache import cache
@@ -148,3 +149,34 @@ def test_the_month_page_of_a_viewer_who_sees_fewer_changes_is_their_own(world, e
     assert pages["agent"].count("⚠") == 2 and "Not theirs" in pages["agent"]
     assert f"CHG-{mine.pk} Mine" in pages["employee"]
     assert "Not theirs" not in pages["employee"] and "⚠" not in pages["employee"]
+
+
+def test_a_page_stores_one_compressed_result_and_reads_it_back(
+    world, estate, make_change, monkeypatch
+):
+    """The conflicts computed while the page's changes are put together are part of the
+    page's result, not stored a second time; what is stored is compressed and reads back as
+    the same page in another process."""
+    for n in range(6):
+        make_change(estate["vm"], estate["app"], start=MARCH + datetime.timedelta(hours=n))
+    stored: list[tuple[str, object]] = []
+    real_set = cache.set
+
+    def spy(key, value, *args, **kwargs):
+        if key.startswith("steward:changes:calendar:"):
+            stored.append((key, value))
+        return real_set(key, value, *args, **kwargs)
+
+    monkeypatch.setattr(cache, "set", spy)
+    client = Client()
+    assert client.login(username=world["manager"].username, password=PASSWORD)
+    path = "/changes/calendar/?month=2031-03"
+    first = client.get(path).content.decode()
+    assert len(stored) == 1
+    assert isinstance(stored[0][1], bytes)
+    calendar_cache.reset()  # another process: from Django's cache
+    again = client.get(path).content.decode()
+    assert len(stored) == 1
+    assert first.count("⚠") == again.count("⚠") > 6  # each change flagged, and the list
+    items = re.compile(r'<li class="change[^"]*".*?</li>', re.S)
+    assert items.findall(first) == items.findall(again) != []
