@@ -265,8 +265,11 @@ class BulkForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["team"].queryset = org_selectors.team_list(user=user)
-        self.fields["assignee"].queryset = _agents(user)
+        teams, agents = org_selectors.team_list(user=user), _agents(user)
+        if not self.is_bound:  # listed for the page: only what the labels show
+            teams = teams.select_related(None).only("name")
+            agents = agents.select_related(None).only("first_name", "last_name")
+        self.fields["team"].queryset, self.fields["assignee"].queryset = teams, agents
 
     def changes(self) -> dict[str, Any]:
         return {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}

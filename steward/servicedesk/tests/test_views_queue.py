@@ -266,3 +266,26 @@ def test_a_saved_filter_is_normalised_and_cannot_inject_headers(client, desk):
     )
     assert response.status_code == 302 and "\n" not in response["Location"]
     assert "page=" not in SavedQueue.objects.get(name="Odd").query
+
+
+def test_the_filter_and_bulk_choices_read_only_what_their_labels_show(client, desk):
+    """Every visible team, organisation, service, category and agent is listed on the page:
+    each from its label's columns (not every column of the row), and labelled in full."""
+    from steward.servicedesk.models import Category
+
+    Category.objects.create(name="Printer", parent=desk["hardware"])
+    _login(client, desk, Role.AGENT)
+    with CaptureQueriesContext(connection) as ctx:
+        html = client.get(URL).content.decode()
+    listed = [
+        q["sql"]
+        for q in ctx.captured_queries
+        if q["sql"].startswith(('SELECT "org_team"', 'SELECT DISTINCT "org_person"'))
+        or 'FROM "servicedesk_category"' in q["sql"].split(" WHERE ")[0]
+    ]
+    assert len(listed) >= 4  # filter's teams and categories, bulk teams and agents
+    for sql in listed:
+        assert "description" not in sql and "custom_fields" not in sql, sql
+    assert ">Hardware / Printer</option>" in html
+    assert f">{desk['agent2']}</option>" in html
+    assert "Network" in html and "Service Desk" in html

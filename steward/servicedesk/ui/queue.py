@@ -31,12 +31,22 @@ from steward.servicedesk.ui.common import WARNING_WINDOW, can_work, ensure_agent
 class QueueFilterSet(TicketFilterSet):
     """The API's ticket filters, with multiple choices as check lists for the page."""
 
+    LABELS = {
+        "team": ("name",),
+        "organisation": ("name",),
+        "service": ("name",),
+        "category": ("name", "parent__name"),
+    }
+    """The columns each listed choice's label is written from (its ``__str__``): the page
+    lists every visible team, organisation, service and category, and needs no more."""
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        fields = self.form.fields
+        for name, columns in self.LABELS.items():
+            fields[name].queryset = fields[name].queryset.only(*columns)
         for name in ("status", "priority", "team"):
-            self.form.fields[name].widget = forms.CheckboxSelectMultiple(
-                choices=self.form.fields[name].choices
-            )
+            fields[name].widget = forms.CheckboxSelectMultiple(choices=fields[name].choices)
 
 
 PRIMARY_FILTERS = ("q", "status", "priority", "team", "category", "service")
