@@ -77,12 +77,13 @@ def route(ticket: Any) -> Route:
 
 
 def available_members(team: Any, today: datetime.date | None = None) -> list[Any]:
-    """Team members who can take work now: active, with an active login, not away."""
+    """Team members who can take work now: active, with an active login, not away. Read
+    with their names only (the pick needs their ids, the ticket's timeline their names)."""
     today = today or timezone.localdate()
     members = (
         team.members.filter(is_active=True, user__isnull=False, user__is_active=True)
         .filter(Q(away_until__isnull=True) | Q(away_until__lt=today))
-        .select_related("user")
+        .only("first_name", "last_name")
         .order_by("pk")
     )
     return list(members)

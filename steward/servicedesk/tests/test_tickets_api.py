@@ -458,6 +458,10 @@ def test_opening_a_ticket_writes_each_kind_of_row_once_and_answers_without_rerea
     assert inserts("servicedesk_ticketentry") == 1
     assert inserts("core_auditentry") == 1
     assert not any(s.startswith("SELECT") and '"servicedesk_slaclock"' in s for s in sql)
+    # The actor's person (the opening line's author) came with the token: the only person
+    # read on its own is the requester the input names.
+    person_reads = [s for s in sql if s.startswith('SELECT "org_person"')]
+    assert len(person_reads) == 1 and str(desk["employee"].pk) in person_reads[0]
     clocks = list(SLAClock.objects.filter(ticket_id=body["id"]).values_list("pk", flat=True))
     entries = list(TicketEntry.objects.filter(ticket_id=body["id"]).values_list("pk", flat=True))
     assert len(clocks) >= 2 and entries
@@ -466,3 +470,5 @@ def test_opening_a_ticket_writes_each_kind_of_row_once_and_answers_without_rerea
     )
     assert {("slaclock", str(pk)) for pk in clocks} <= audited
     assert {("ticketentry", str(pk)) for pk in entries} <= audited
+    opened = TicketEntry.objects.filter(ticket_id=body["id"]).order_by("pk").first()
+    assert opened.author == desk["agent"]
