@@ -30,21 +30,23 @@ def _url(ticket: Ticket) -> str:
 
 
 def _ticket(ticket_id: int) -> Ticket | None:
-    return (
-        Ticket.objects.select_related("assignee__user", "team", "requester")
-        .filter(pk=ticket_id)
-        .first()
-    )
+    # get(), not first(): a primary key needs no ORDER BY and LIMIT to build and plan.
+    qs = Ticket.objects.select_related("assignee__user", "team", "requester")
+    try:
+        return qs.get(pk=ticket_id)
+    except Ticket.DoesNotExist:
+        return None
 
 
 def _assigned_ticket(ticket_id: int) -> Ticket | None:
     """What an assignment notice reads, for every new ticket: its own few columns."""
-    return (
-        Ticket.objects.select_related("assignee__user", "team")
-        .only("reference", "title", "description", "status", "assignee", "team")
-        .filter(pk=ticket_id)
-        .first()
+    qs = Ticket.objects.select_related("assignee__user", "team").only(
+        "reference", "title", "description", "status", "assignee", "team"
     )
+    try:
+        return qs.get(pk=ticket_id)
+    except Ticket.DoesNotExist:
+        return None
 
 
 def _not_the_actor(users: list[Any]) -> list[Any]:

@@ -99,13 +99,13 @@ def pick_assignee(team: Any, *, today: datetime.date | None = None) -> Any:
 def team_and_pick(team_id: int, *, today: datetime.date | None = None) -> tuple[Any, Any]:
     """``pick_assignee`` for a team known by its id (a routed new ticket), and the team: it
     comes with the locked setting row in one query. (None, None) for a team without one."""
-    setting = (
-        TeamSetting.objects.select_for_update(of=("self",))
-        .select_related("team")
-        .filter(team_id=team_id)
-        .first()
-    )
-    if setting is None:
+    try:
+        setting = (
+            TeamSetting.objects.select_for_update(of=("self",))
+            .select_related("team")
+            .get(team_id=team_id)  # one per team: no ORDER BY and LIMIT to build
+        )
+    except TeamSetting.DoesNotExist:
         return None, None
     if setting.assignment == AssignmentMethod.NONE:
         return setting.team, None
