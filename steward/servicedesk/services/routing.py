@@ -78,12 +78,13 @@ def route(ticket: Any) -> Route:
 
 def available_members(team: Any, today: datetime.date | None = None) -> list[Any]:
     """Team members who can take work now: active, with an active login, not away. Read
-    with their names only (the pick needs their ids, the ticket's timeline their names)."""
+    with what the pick and its callers use: ids, names (the timeline) and what the
+    assignment check reads (active, login), not every column."""
     today = today or timezone.localdate()
     members = (
         team.members.filter(is_active=True, user__isnull=False, user__is_active=True)
         .filter(Q(away_until__isnull=True) | Q(away_until__lt=today))
-        .only("first_name", "last_name")
+        .only("first_name", "last_name", "is_active", "user")
         .order_by("pk")
     )
     return list(members)
@@ -103,7 +104,7 @@ def team_and_pick(team_id: int, *, today: datetime.date | None = None) -> tuple[
         setting = (
             TeamSetting.objects.select_for_update(of=("self",))
             .select_related("team")
-            .get(team_id=team_id)  # one per team: no ORDER BY and LIMIT to build
+            .get(team_id=team_id)  # one per team: no ORDER BY to build and plan
         )
     except TeamSetting.DoesNotExist:
         return None, None

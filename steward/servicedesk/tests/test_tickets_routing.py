@@ -136,3 +136,24 @@ def test_reassigning_to_a_team_auto_assigns_inside_it(desk, spy):
     )
     ticket = ticket_assign(ticket=ticket, actor=desk["users"][Role.AGENT], team=crew)
     assert (ticket.team, ticket.assignee) == (crew, a)
+
+
+def test_an_auto_assigned_member_is_not_read_again_to_be_checked(desk, spy):
+    """The pick reads each available member once, with what the assignment check needs
+    (active, login): the chosen person is not loaded a second time, field by field."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    crew, a, _b = _crew(desk)
+    TeamSetting.objects.create(team=crew, assignment=AssignmentMethod.ROUND_ROBIN)
+    ticket = new_ticket(
+        desk, actor=desk["users"][Role.AGENT], team=desk["network"], assignee=desk["agent"]
+    )
+    with CaptureQueriesContext(connection) as ctx:
+        ticket = ticket_assign(ticket=ticket, actor=desk["users"][Role.AGENT], team=crew)
+    assert ticket.assignee == a
+    person_reads = [
+        q["sql"] for q in ctx.captured_queries if q["sql"].startswith('SELECT "org_person"')
+    ]
+    # The ticket's agent until now, and the new team's available members: nothing more.
+    assert len(person_reads) == 2, person_reads
