@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import QuerySet
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
@@ -29,13 +30,17 @@ def _url(ticket: Ticket) -> str:
         return ""
 
 
-def _ticket(ticket_id: int) -> Ticket | None:
-    # get(), not first(): a primary key needs no ORDER BY and LIMIT to build and plan.
-    qs = Ticket.objects.select_related("assignee__user", "team", "requester")
+def _by_id(qs: QuerySet[Ticket], ticket_id: int) -> Ticket | None:
+    """The ticket, or None once it is gone (get(), not first(): a primary key needs no
+    ORDER BY to build and plan)."""
     try:
         return qs.get(pk=ticket_id)
     except Ticket.DoesNotExist:
         return None
+
+
+def _ticket(ticket_id: int) -> Ticket | None:
+    return _by_id(Ticket.objects.select_related("assignee__user", "team", "requester"), ticket_id)
 
 
 def _assigned_ticket(ticket_id: int) -> Ticket | None:
@@ -43,10 +48,7 @@ def _assigned_ticket(ticket_id: int) -> Ticket | None:
     qs = Ticket.objects.select_related("assignee__user", "team").only(
         "reference", "title", "description", "status", "assignee", "team"
     )
-    try:
-        return qs.get(pk=ticket_id)
-    except Ticket.DoesNotExist:
-        return None
+    return _by_id(qs, ticket_id)
 
 
 def _not_the_actor(users: list[Any]) -> list[Any]:

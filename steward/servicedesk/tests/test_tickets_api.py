@@ -461,7 +461,8 @@ def test_opening_a_ticket_writes_each_kind_of_row_once_and_answers_without_rerea
     # The actor's person (the opening line's author) came with the token: the only person
     # read on its own is the requester the input names.
     person_reads = [s for s in sql if s.startswith('SELECT "org_person"')]
-    assert len(person_reads) == 1 and str(desk["employee"].pk) in person_reads[0]
+    assert len(person_reads) == 1
+    assert f'"org_person"."id" = {desk["employee"].pk}' in person_reads[0], person_reads
     clocks = list(SLAClock.objects.filter(ticket_id=body["id"]).values_list("pk", flat=True))
     entries = list(TicketEntry.objects.filter(ticket_id=body["id"]).values_list("pk", flat=True))
     assert len(clocks) >= 2 and entries
