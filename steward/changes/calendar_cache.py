@@ -34,6 +34,7 @@ of it compressed; writing it to the cache table was a quarter of that first view
 from __future__ import annotations
 
 import hashlib
+import logging
 import pickle
 import threading
 import uuid
@@ -49,6 +50,7 @@ from django.db.models import QuerySet
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 KEY = "steward:changes:calendar-version"
 TIMEOUT = 24 * 3600
 """Seconds a result stays in Django's cache (a result of an old version is never read)."""
@@ -113,10 +115,8 @@ def get(parts: tuple[Any, ...], compute: Callable[[], T]) -> T:
         if key in _kept:
             _kept.move_to_end(key)
             return _kept[key]  # type: ignore[no-any-return]
-    stored = cache.get(key)
-    if stored is not None:
-        value = pickle.loads(zlib.decompress(stored))  # noqa: S301 (our own cache table)
-    else:
+    value = _unpack(cache.get(key))
+    if value is None:
         _computing.depth = getattr(_computing, "depth", 0) + 1
         try:
             value = compute()
@@ -129,6 +129,18 @@ def get(parts: tuple[Any, ...], compute: Callable[[], T]) -> T:
         while len(_kept) > KEPT:
             _kept.popitem(last=False)
     return value  # type: ignore[no-any-return]
+
+
+def _unpack(stored: Any) -> Any:
+    """A stored result, or None when there is none or it cannot be read back (written by
+    another version of this code, or damaged): it is then computed afresh, not a 500."""
+    if stored is None:
+        return None
+    try:
+        return pickle.loads(zlib.decompress(stored))  # noqa: S301 (our own cache table)
+    except (zlib.error, pickle.UnpicklingError, EOFError, TypeError, AttributeError, ImportError):
+        log.warning("unreadable calendar cache entry; computing it afresh")
+        return None
 
 
 def reset() -> None:

@@ -180,3 +180,24 @@ def test_a_page_stores_one_compressed_result_and_reads_it_back(
     assert first.count("⚠") == again.count("⚠") > 6  # each change flagged, and the list
     items = re.compile(r'<li class="change[^"]*".*?</li>', re.S)
     assert items.findall(first) == items.findall(again) != []
+
+
+def test_an_unreadable_stored_result_is_computed_afresh(world, estate, make_change, monkeypatch):
+    """A stored value this code cannot read back (damaged, or written by another version)
+    is computed again instead of failing the page."""
+    make_change(estate["vm"], start=MARCH, title="First")
+    make_change(estate["app"], start=MARCH, title="Second")
+    real_get = cache.get
+
+    def damaged(key, *args, **kwargs):
+        if key.startswith("steward:changes:calendar:z:"):
+            return b"not a compressed pickle"
+        return real_get(key, *args, **kwargs)
+
+    monkeypatch.setattr(cache, "get", damaged)
+    client = Client()
+    assert client.login(username=world["manager"].username, password=PASSWORD)
+    response = client.get("/changes/calendar/?month=2031-03")
+    assert response.status_code == 200
+    assert response.content.decode().count("⚠") >= 2
+    assert _kinds(world["agent"])  # the selector's own result too
