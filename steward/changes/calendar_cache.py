@@ -54,6 +54,9 @@ log = logging.getLogger(__name__)
 KEY = "steward:changes:calendar-version"
 TIMEOUT = 24 * 3600
 """Seconds a result stays in Django's cache (a result of an old version is never read)."""
+FORMAT = 1
+"""Part of every key: raise it when what is cached changes shape (the version survives a
+deploy, so results stored by the code before would otherwise be read by the code after)."""
 KEPT = 16
 """Results kept in each process (periods and viewers' visibilities of the current version)."""
 _kept: OrderedDict[str, Any] = OrderedDict()
@@ -108,9 +111,8 @@ def get(parts: tuple[Any, ...], compute: Callable[[], T]) -> T:
     if getattr(_computing, "depth", 0) or (connection.in_atomic_block and _pending()):
         return compute()  # part of a result being computed, or reading its own writes
     version = _version()
-    key = (
-        "steward:changes:calendar:z:" + hashlib.sha256(repr((version, parts)).encode()).hexdigest()
-    )
+    digest = hashlib.sha256(repr((FORMAT, version, parts)).encode()).hexdigest()
+    key = "steward:changes:calendar:z:" + digest
     with _lock:
         if key in _kept:
             _kept.move_to_end(key)

@@ -201,3 +201,28 @@ def test_an_unreadable_stored_result_is_computed_afresh(world, estate, make_chan
     assert response.status_code == 200
     assert response.content.decode().count("⚠") >= 2
     assert _kinds(world["agent"])  # the selector's own result too
+
+
+def test_results_stored_in_another_format_are_not_read(world, estate, make_change, monkeypatch):
+    """Raising FORMAT (what is cached changed shape) leaves every stored result unread, even
+    under the same version."""
+    make_change(estate["vm"], start=MARCH, title="First")
+    agent = world["agent"]
+    _view(agent)
+    keys: list[str] = []
+    real_get = cache.get
+
+    def spy(key, *args, **kwargs):
+        keys.append(key)
+        return real_get(key, *args, **kwargs)
+
+    monkeypatch.setattr(cache, "get", spy)
+    calendar_cache.reset()
+    _view(agent)
+    before = [k for k in keys if k.startswith("steward:changes:calendar:z:")]
+    keys.clear()
+    calendar_cache.reset()
+    monkeypatch.setattr(calendar_cache, "FORMAT", calendar_cache.FORMAT + 1)
+    _view(agent)
+    after = [k for k in keys if k.startswith("steward:changes:calendar:z:")]
+    assert before and after and not set(before) & set(after)
