@@ -126,41 +126,67 @@ def on_post_migrate(*, using: str = "default", **kwargs: Any) -> None:
     ensure_installed(connections[using])
 
 
-def ticket_search(queryset: QuerySet[Any], query: str) -> QuerySet[Any]:
-    """``queryset`` narrowed to the tickets matching every word of ``query``, best match first
-    (then newest). The queryset's own filters (permissions, tenant) still apply, so a
-    search never reaches past what the caller may see. An empty query matches nothing."""
+def ticket_match(queryset: QuerySet[Any], query: str) -> QuerySet[Any]:
+    """``queryset`` narrowed to the tickets matching every word of ``query``, in the
+    queryset's own order: what list filters use, since lists sort by their own columns.
+    The queryset's filters (permissions, tenant) still apply, so a search never reaches past
+    what the caller may see. An empty query matches nothing.
+
+    On SQLite the match is a set of row ids (``id IN (SELECT rowid ... MATCH ...)``), not a
+    join: a list sorted by id then walks the ticket table in key order and stops at its
+    page, where a join sorted every match first (86,000 rows for one common word: 130-200
+    ms instead of 15-20 at a million tickets)."""
     words = terms(query)
     if not words:
         return queryset.none()
     vendor = connections[queryset.db].vendor
     if vendor == "postgresql":
-        tsquery = " & ".join(f"{w}:*" for w in words)
         match = RawSQL(
             f"{TABLE}.search_vector @@ to_tsquery('simple', %s)",
-            (tsquery,),
+            (_tsquery(words),),
         )
+        return queryset.alias(search_match=match).filter(search_match=True)
+    if vendor == "sqlite":
+        matches = RawSQL(f"SELECT rowid FROM {FTS} WHERE {FTS} MATCH %s", (_fts_query(words),))
+        return queryset.filter(pk__in=matches)
+    # Any other database: the portable lower-cased column, without ranking.
+    for word in words:
+        queryset = queryset.filter(search_text__contains=word)
+    return queryset
+
+
+def ticket_search(queryset: QuerySet[Any], query: str) -> QuerySet[Any]:
+    """``ticket_match``, best match first (then newest). Ranking costs a score for every
+    match before the first row can be returned: for a ranked answer, not for a sorted list."""
+    words = terms(query)
+    if not words:
+        return queryset.none()
+    vendor = connections[queryset.db].vendor
+    if vendor == "postgresql":
         rank = RawSQL(
             f"ts_rank({TABLE}.search_vector, to_tsquery('simple', %s))",
-            (tsquery,),
+            (_tsquery(words),),
             output_field=FloatField(),
         )
         return (
-            queryset.alias(search_match=match)
-            .filter(search_match=True)
+            ticket_match(queryset, query)
             .annotate(search_rank=rank)
             .order_by(F("search_rank").desc(), "-created_at", "-id")
         )
     if vendor == "sqlite":
         # A join, not a correlated subquery: FTS5 evaluates MATCH once and bm25() per match.
-        fts_query = " ".join(f'"{w}"*' for w in words)
         return queryset.extra(
             tables=[FTS],
             where=[f"{FTS}.rowid = {TABLE}.id", f"{FTS} MATCH %s"],
-            params=[fts_query],
+            params=[_fts_query(words)],
             select={"search_rank": f"-bm25({FTS}, 10.0, 1.0)"},
         ).order_by("-search_rank", "-created_at", "-id")
-    # Any other database: the portable lower-cased column, without ranking.
-    for word in words:
-        queryset = queryset.filter(search_text__contains=word)
-    return queryset
+    return ticket_match(queryset, query)
+
+
+def _tsquery(words: list[str]) -> str:
+    return " & ".join(f"{w}:*" for w in words)
+
+
+def _fts_query(words: list[str]) -> str:
+    return " ".join(f'"{w}"*' for w in words)

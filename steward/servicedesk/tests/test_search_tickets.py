@@ -92,11 +92,33 @@ def test_filterset_q_keeps_exact_reference_lookup_and_uses_full_text(world, rf):
     request.user = world["users"]["agent"]
 
     def q(value):
-        fs = TicketFilterSet({"q": value}, queryset=Ticket.objects.all(), request=request)
+        fs = TicketFilterSet({"q": value}, queryset=Ticket.objects.order_by("-pk"), request=request)
         return refs(fs.qs)
 
-    assert q("laptop battery") == [a.reference, b.reference]
+    # Lists sort by their own columns (newest first here), not by rank.
+    assert q("laptop battery") == [b.reference, a.reference]
     assert q(b.reference) == [b.reference]
+
+
+def test_a_list_search_matches_without_scoring_every_match(world, api):
+    """A list sorts by its columns, so its search is a plain match: scoring (bm25,
+    ts_rank) every one of 86,000 matches of a common word made the page 0.5 s at a million
+    tickets. The API answers newest first, with every word matched."""
+    from django.test.utils import CaptureQueriesContext
+
+    older = ticket(world, title="Printer offline", description="floor 2")
+    ticket(world, title="Scanner offline")
+    newer = ticket(world, title="Label printer", description="offline since noon")
+    client = api(world["users"]["agent"])
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get("/api/servicedesk/tickets/", {"q": "printer offline"})
+    assert response.status_code == 200, response.content
+    assert [r["reference"] for r in response.json()["results"]] == [
+        newer.reference,
+        older.reference,
+    ]
+    sql = " ".join(q["sql"] for q in ctx.captured_queries if "servicedesk_ticket" in q["sql"])
+    assert "bm25" not in sql and "ts_rank" not in sql
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite drops triggers on table rebuild")
