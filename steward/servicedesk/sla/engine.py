@@ -2,8 +2,9 @@
 
 Interface (fixed):
 
-- ``ticket_opened(ticket, at=)``: choose the SLA policy and OLA for a new ticket, start its
-  clocks, write the ticket's summary fields (due times, breached flags, paused).
+- ``ticket_opened(ticket, at=)``: choose the SLA policy and OLA for a new ticket not yet
+  inserted, set its summary fields (due times, breached flags, paused) and return the
+  function that starts its clocks once the ticket's row is written.
 - ``ticket_changed(ticket, changed=, previous=, at=)``: after a saved change of priority,
   status, team, organisation, service, kind or category: pause/resume on pause statuses,
   stop on resolve/close/cancel, resume on reopen, re-target on priority or policy change
@@ -18,7 +19,7 @@ from __future__ import annotations
 
 import copy
 import datetime
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from steward.core import configcache, events
@@ -179,6 +180,7 @@ class _Sync:
         self.late: list[SLAClock] = []
         self.retargeted: set[int] = set()
         self.before = {c.pk: _values(c) for c in clocks}
+        self.summary: dict[str, Any] = {}
 
     def retire(self, clock: SLAClock) -> None:
         """Stop and keep as history: an old team's OLA, or a metric the policy dropped."""
@@ -300,29 +302,22 @@ def _write_summary(ticket: Any, values: Mapping[str, Any], save: bool = True) ->
         ticket.save(update_fields=changed)
 
 
-def _sync(
-    ticket: Any,
-    at: datetime.datetime,
-    *,
-    new: bool = False,
-    force: bool = False,
-    save: bool = True,
-) -> None:
+def _plan(ticket: Any, at: datetime.datetime, *, new: bool = False, force: bool = False) -> _Sync:
+    """The reconciliation of the ticket's clocks, worked out but not saved."""
     clocks = [] if new else list(ticket.sla_clocks.filter(is_active=True).select_related("policy"))
     sync = _Sync(ticket, at, clocks, force=force)
     sla = select_sla(ticket)
     sync.metric(SLAMetric.RESPONSE, sla)
     sync.metric(SLAMetric.RESOLUTION, sla)
     sync.metric(SLAMetric.OLA, select_ola(ticket), team_id=ticket.team_id)
+    sync.summary = _summary(ticket, sla, sync, at)
+    return sync
+
+
+def _sync(ticket: Any, at: datetime.datetime, *, force: bool = False) -> None:
+    sync = _plan(ticket, at, force=force)
     sync.save()
-    _write_summary(ticket, _summary(ticket, sla, sync, at), save)
-    if new:
-        # A new ticket's clocks are all here: its first read (the API's answer to the
-        # create) uses them as if prefetched instead of loading them again.
-        cached = ticket.sla_clocks.all()
-        cached._result_cache = list(sync.clocks)
-        cached._prefetch_done = True
-        ticket.__dict__.setdefault("_prefetched_objects_cache", {})["sla_clocks"] = cached
+    _write_summary(ticket, sync.summary)
 
 
 def ticket_recalculate(ticket: Any, *, at: datetime.datetime) -> None:
@@ -331,10 +326,23 @@ def ticket_recalculate(ticket: Any, *, at: datetime.datetime) -> None:
     _sync(ticket, at, force=True)
 
 
-def ticket_opened(ticket: Any, *, at: datetime.datetime, save: bool = True) -> None:
-    """``save=False`` sets the summary fields (``SUMMARY_FIELDS``) on the ticket and leaves
-    saving them to the caller, who has fields of its own to write in the same UPDATE."""
-    _sync(ticket, at, new=True, save=save)
+def ticket_opened(ticket: Any, *, at: datetime.datetime) -> Callable[[], None]:
+    """For a new ticket whose row is not written yet (its key reserved, ``core.ids``): sets
+    its summary fields (``SUMMARY_FIELDS``), so that they go into the ticket's one INSERT,
+    and returns the function that saves its clocks, to call once that row exists."""
+    sync = _plan(ticket, at, new=True)
+    _write_summary(ticket, sync.summary, save=False)
+
+    def save_clocks() -> None:
+        sync.save()
+        # A new ticket's clocks are all here: its first read (the API's answer to the
+        # create) uses them as if prefetched instead of loading them again.
+        cached = ticket.sla_clocks.all()
+        cached._result_cache = list(sync.clocks)
+        cached._prefetch_done = True
+        ticket.__dict__.setdefault("_prefetched_objects_cache", {})["sla_clocks"] = cached
+
+    return save_clocks
 
 
 def ticket_changed(

@@ -95,9 +95,12 @@ def test_ticket_create_through_the_api_keeps_its_query_budget(
     body = {"title": "Printer jams", "requester": desk["employee"].pk, "category": sub.pk}
     with django_capture_on_commit_callbacks(execute=True):
         client.post(API, json.dumps(body), content_type="application/json")  # warm caches
-    with query_budget(26), django_capture_on_commit_callbacks(execute=True):
+    with query_budget(26) as ctx, django_capture_on_commit_callbacks(execute=True):
         response = client.post(API, json.dumps(body), content_type="application/json")
     assert response.status_code == 201, response.content
+    # Reference and SLA summary go into the ticket's one INSERT: the row is never updated.
+    writes = [q["sql"] for q in ctx.captured_queries if '"servicedesk_ticket"' in q["sql"]]
+    assert [sql.split()[0] for sql in writes if not sql.startswith("SELECT")] == ["INSERT"]
     created = response.json()
     # Answered from the objects the service holds: the same as reading the ticket back.
     read = client.get(f"{API}{created['id']}/").json()

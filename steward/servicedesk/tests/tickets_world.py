@@ -47,6 +47,11 @@ class Spy:
     def payload(self, name: str) -> dict[str, Any]:
         return next(p for n, p in reversed(self.events) if n == name)
 
+    def opened(self, ticket: Any) -> Any:
+        """Stands in for ``engine.ticket_opened``: its clocks start with nothing."""
+        self.sla.append(("opened", {}))
+        return lambda: None
+
 
 @pytest.fixture
 def spy(monkeypatch) -> Spy:
@@ -55,7 +60,7 @@ def spy(monkeypatch) -> Spy:
 
     s = Spy()
     monkeypatch.setattr(events, "publish", lambda name, **p: s.events.append((name, p)))
-    monkeypatch.setattr(engine, "ticket_opened", lambda t, at, **kw: s.sla.append(("opened", {})))
+    monkeypatch.setattr(engine, "ticket_opened", lambda t, at: s.opened(t))
     monkeypatch.setattr(
         engine,
         "ticket_changed",
