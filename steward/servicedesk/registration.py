@@ -11,9 +11,15 @@ def register() -> None:
 def _register_config_cache() -> None:
     """Settings read on every new ticket, cached per process (``core.configcache``)."""
     from steward.core import configcache
-    from steward.servicedesk.models import PriorityRule, RoutingRule, SLAPolicy, SLATarget
+    from steward.servicedesk.models import (
+        Category,
+        PriorityRule,
+        RoutingRule,
+        SLAPolicy,
+        SLATarget,
+    )
 
-    configcache.register(PriorityRule, RoutingRule, SLAPolicy, SLATarget)
+    configcache.register(Category, PriorityRule, RoutingRule, SLAPolicy, SLATarget)
 
 
 def _register_notifications() -> None:

@@ -3,6 +3,7 @@ actions are plain serializers handed to one service each."""
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -11,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field, inline_serializer
 from rest_framework import serializers
 
-from steward.core import permissions
+from steward.core import configcache, permissions
 from steward.core.api.serializers import StrictSerializer
 from steward.core.models import TaggedItem
 from steward.core.validation import is_id
@@ -77,6 +78,26 @@ class IdRelatedField(serializers.PrimaryKeyRelatedField):  # type: ignore[type-a
             self.fail("incorrect_type", data_type=type(data).__name__)
         if not is_id(data):
             self.fail("does_not_exist", pk_value=data)
+        return super().to_internal_value(data)
+
+
+def _categories() -> dict[int, Category]:
+    return {c.pk: c for c in Category.objects.select_related("parent")}
+
+
+class CachedCategoryField(IdRelatedField):
+    """A category by id from the process's configuration cache (categories change rarely,
+    and every new ticket names one): no query per ticket. An id the cache does not know yet
+    goes to the database, which answers it or "does not exist"."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if not isinstance(data, bool) and isinstance(data, (int, str)) and is_id(data):
+            found = configcache.get("servicedesk.categories", _categories).get(int(data))
+            user = getattr(self.context.get("request"), "user", None)
+            # The same rule as the database's restricted queryset (an agent sees every
+            # category, a requester the active ones), with no query where none narrows.
+            if found is not None and permissions.can(user, "view", found):
+                return copy.copy(found)  # the cached row is shared: the ticket gets its own
         return super().to_internal_value(data)
 
 
@@ -286,6 +307,9 @@ class TicketCreateSerializer(RestrictedChoicesMixin, DeskSerializer):
     for themselves: their requester and organisation are set for them."""
 
     tags = TAGS
+    category = CachedCategoryField(
+        queryset=Category.objects.select_related("parent"), required=False, allow_null=True
+    )
 
     class Meta:
         model = Ticket
@@ -318,7 +342,6 @@ class TicketCreateSerializer(RestrictedChoicesMixin, DeskSerializer):
                     "requester"
                 ).related_model.objects.select_related("organisation"),
             },
-            "category": {"queryset": Category.objects.select_related("parent")},
             "organisation": {"required": False},
             "channel": {"default": Channel.API},
         }

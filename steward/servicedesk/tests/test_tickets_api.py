@@ -473,3 +473,37 @@ def test_opening_a_ticket_writes_each_kind_of_row_once_and_answers_without_rerea
     assert {("ticketentry", str(pk)) for pk in entries} <= audited
     opened = TicketEntry.objects.filter(ticket_id=body["id"]).order_by("pk").first()
     assert opened.author == desk["agent"]
+
+
+def test_categories_come_from_the_process_cache_within_what_each_user_may_see(
+    api, desk, django_capture_on_commit_callbacks
+):
+    """Every new ticket names a category: it is read from the configuration cache, not
+    queried per ticket; the cache keeps the permission rule (requesters only pick active
+    categories) and learns a category created after it was filled."""
+    from steward.core import configcache
+    from steward.servicedesk.models import Category
+
+    with django_capture_on_commit_callbacks(execute=True):  # committed: the cache is live
+        printer = Category.objects.create(name="Printer", parent=desk["hardware"])
+        retired = Category.objects.create(name="Fax", parent=desk["hardware"], is_active=False)
+    configcache.reset()
+    agent, employee = api(desk["users"][Role.AGENT]), api(desk["users"][Role.EMPLOYEE])
+    body = {"title": "Jams", "requester": desk["employee"].pk, "category": printer.pk}
+    with django_capture_on_commit_callbacks(execute=True):
+        assert agent.post(URL, body).status_code == 201  # fills the cache
+    with CaptureQueriesContext(connection) as ctx, django_capture_on_commit_callbacks(execute=True):
+        response = agent.post(URL, body)
+    assert response.status_code == 201, response.content
+    assert response.json()["category"] == printer.pk
+    assert not [q for q in ctx.captured_queries if 'FROM "servicedesk_category"' in q["sql"]]
+
+    refused = employee.post(URL, {"title": "Fax", "category": retired.pk})
+    assert refused.status_code == 400 and "category" in refused.json()["errors"], refused.json()
+    assert agent.post(URL, {**body, "category": retired.pk}).status_code == 201
+
+    with django_capture_on_commit_callbacks(execute=True):
+        newer = Category.objects.create(name="Scanner", parent=desk["hardware"])
+    response = employee.post(URL, {"title": "Scanner", "category": newer.pk})
+    assert response.status_code == 201, response.content
+    assert Ticket.objects.get(pk=response.json()["id"]).category == newer
