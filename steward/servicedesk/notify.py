@@ -43,11 +43,22 @@ def _ticket(ticket_id: int) -> Ticket | None:
     return _by_id(Ticket.objects.select_related("assignee__user", "team", "requester"), ticket_id)
 
 
+ASSIGNED_COLUMNS = (
+    "reference",
+    "title",
+    "description",
+    "status",
+    "assignee__user__is_active",
+    "assignee__user__email",
+    "team__name",
+)
+
+
 def _assigned_ticket(ticket_id: int) -> Ticket | None:
-    """What an assignment notice reads, for every new ticket: its own few columns."""
-    qs = Ticket.objects.select_related("assignee__user", "team").only(
-        "reference", "title", "description", "status", "assignee", "team"
-    )
+    """What an assignment notice reads, for every new ticket: the few columns the notice
+    and ``notify`` use (the ticket's words, the assignee's login: active, address; the
+    team's name), not every column of four rows."""
+    qs = Ticket.objects.select_related("assignee__user", "team").only(*ASSIGNED_COLUMNS)
     return _by_id(qs, ticket_id)
 
 

@@ -102,6 +102,10 @@ def test_ticket_create_through_the_api_keeps_its_query_budget(
     # Reference and SLA summary go into the ticket's one INSERT: the row is never updated.
     writes = [q["sql"] for q in ctx.captured_queries if '"servicedesk_ticket"' in q["sql"]]
     assert [sql.split()[0] for sql in writes if not sql.startswith("SELECT")] == ["INSERT"]
+    # The assignment notice reads the columns it shows, not every column of four rows.
+    [notice] = [sql for sql in writes if sql.startswith('SELECT "servicedesk_ticket"')]
+    assert '"org_team"."name"' in notice and '"core_user"."email"' in notice
+    assert not any(column in notice for column in ('"password"', '"custom_fields"', "lead_id"))
     created = response.json()
     # Answered from the objects the service holds: the same as reading the ticket back.
     read = client.get(f"{API}{created['id']}/").json()
