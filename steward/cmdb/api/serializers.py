@@ -11,7 +11,7 @@ from steward.cmdb.models import (
     RelationKind,
     Relationship,
 )
-from steward.core.api.serializers import StrictSerializer
+from steward.core.api.serializers import JSONField, StrictSerializer
 from steward.core.validation import MAX_ID
 
 COMMON = ["custom_fields", "created_at", "updated_at"]
@@ -19,7 +19,7 @@ COMMON = ["custom_fields", "created_at", "updated_at"]
 
 class ConfigurationItemSerializer(StrictSerializer):
     ci_class = serializers.ChoiceField(choices=CIClass.choices)
-    attributes = serializers.JSONField(
+    attributes = JSONField(
         required=False,
         help_text="Class-specific attributes: the built-in ones of the class and those an "
         "administrator defined (see /api/cmdb/attribute-definitions/); unknown names are "
