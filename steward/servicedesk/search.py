@@ -7,11 +7,13 @@
 - SQLite: an FTS5 external-content table over the ticket's title and description, kept in step
   by triggers; matches with ``MATCH`` and orders by ``bm25`` (title weighted 10, text 1).
 
-Both treat the query the same way: words (letters and digits) are ANDed and each matches as a
-prefix, so ``print fail`` finds "Printer failure". Other characters are dropped, so a query
-can never inject search syntax. The index is installed by migration
-``reports_ticket_search`` and re-checked after every ``migrate`` (SQLite drops a table's
-triggers when a later migration rebuilds the table).
+Lists filter with ``ticket_match`` (the matches, in the list's own order); ``ticket_search``
+adds the ranking for code that wants the best match first. Both treat the query the same
+way: words (letters and digits) are ANDed and each matches as a prefix, so ``print fail``
+finds "Printer failure". Other characters are dropped, so a query can never inject search
+syntax. The index is installed by migration ``reports_ticket_search`` and re-checked after
+every ``migrate`` (SQLite drops a table's triggers when a later migration rebuilds the
+table).
 """
 
 from __future__ import annotations

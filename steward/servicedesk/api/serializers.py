@@ -91,7 +91,7 @@ class CachedCategoryField(IdRelatedField):
     goes to the database, which answers it or "does not exist"."""
 
     def to_internal_value(self, data: Any) -> Any:
-        if not isinstance(data, bool) and isinstance(data, (int, str)) and is_id(data):
+        if is_id(data):  # digits only: True, 1.5 or a list go on to the usual refusal
             found = configcache.get("servicedesk.categories", _categories).get(int(data))
             user = getattr(self.context.get("request"), "user", None)
             # The same rule as the database's restricted queryset (an agent sees every

@@ -501,6 +501,9 @@ def test_categories_come_from_the_process_cache_within_what_each_user_may_see(
     refused = employee.post(URL, {"title": "Fax", "category": retired.pk})
     assert refused.status_code == 400 and "category" in refused.json()["errors"], refused.json()
     assert agent.post(URL, {**body, "category": retired.pk}).status_code == 201
+    for odd in (True, [printer.pk], f"{printer.pk}.0", str(2**64)):  # never read as an id
+        response = agent.post(URL, {**body, "category": odd}, format="json")
+        assert response.status_code == 400 and "category" in response.json()["errors"], odd
 
     with django_capture_on_commit_callbacks(execute=True):
         newer = Category.objects.create(name="Scanner", parent=desk["hardware"])
