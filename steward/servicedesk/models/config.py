@@ -236,6 +236,10 @@ class TeamSetting(AuditedModel):
         editable=False,
     )
 
+    # The round-robin cursor moves with every new ticket of the team: bookkeeping, not a
+    # change of configuration (each ticket's own audit says who it was assigned to).
+    audit_exclude = ("updated_at", "last_assigned")
+
     class Meta:
         ordering = ["team__name"]
         verbose_name = _("team setting")

@@ -7,10 +7,12 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import connections, router
 from django.db.models import Count, Q
 from django.utils import timezone
 
 from steward.core import configcache
+from steward.org.models import Person
 from steward.servicedesk.models import (
     AssignmentMethod,
     PriorityRule,
@@ -91,44 +93,78 @@ def available_members(team: Any, today: datetime.date | None = None) -> list[Any
 
 
 def pick_assignee(team: Any, *, today: datetime.date | None = None) -> Any:
-    """The person the team's setting picks for the next ticket, or None (manual queue).
-    Round robin remembers the last pick on the locked setting row, so concurrent tickets
-    take turns instead of landing on the same person."""
-    return team_and_pick(team.pk, today=today)[1]
+    """The person the team's setting picks for the next ticket, or None (manual queue)."""
+    setting = team_setting(team.pk)
+    return None if setting is None else pick(setting, today=today)
 
 
-def team_and_pick(team_id: int, *, today: datetime.date | None = None) -> tuple[Any, Any]:
-    """``pick_assignee`` for a team known by its id (a routed new ticket), and the team: it
-    comes with the locked setting row in one query. (None, None) for a team without one."""
+def team_setting(team_id: int) -> Any:
+    """The team's assignment setting with its team (one query, no lock), or None."""
     try:
-        setting = (
-            TeamSetting.objects.select_for_update(of=("self",))
-            .select_related("team")
-            .get(team_id=team_id)  # one per team: no ORDER BY to build and plan
-        )
+        # One per team: no ORDER BY to build and plan.
+        return TeamSetting.objects.select_related("team").get(team_id=team_id)
     except TeamSetting.DoesNotExist:
-        return None, None
+        return None
+
+
+def picks_before_write(setting: Any) -> bool:
+    """Whether a new ticket's pick may run before the ticket's transaction: round robin on
+    a database whose writers run side by side (PostgreSQL), where it then locks the cursor
+    for one statement instead of the whole write. SQLite has one writer at a time, and an
+    UPDATE outside Steward's IMMEDIATE transactions can fail as locked under load: there the
+    pick joins the ticket's transaction, which holds the write lock anyway."""
+    if setting.assignment != AssignmentMethod.ROUND_ROBIN:
+        return False
+    return connections[router.db_for_write(TeamSetting)].vendor != "sqlite"
+
+
+def pick(setting: Any, *, today: datetime.date | None = None) -> Any:
+    """The person ``setting`` picks for the next ticket of its team, or None.
+
+    Round robin moves the cursor in one UPDATE that reads it (``_next_in_turn``): called
+    before the ticket's transaction (a new ticket), it locks the setting row for that
+    statement only, so concurrent tickets of one team take turns without queueing behind
+    each other's whole write. Least loaded must see the tickets being written: it locks the
+    row until the caller's transaction commits, so call it inside that transaction."""
     if setting.assignment == AssignmentMethod.NONE:
-        return setting.team, None
-    return setting.team, _pick(setting, setting.team, today)
-
-
-def _pick(setting: Any, team: Any, today: datetime.date | None) -> Any:
-    people = available_members(team, today)
+        return None
+    people = available_members(setting.team, today)
     if not people:
         return None
     if setting.assignment == AssignmentMethod.ROUND_ROBIN:
-        last = setting.last_assigned_id or 0
-        chosen = next((p for p in people if p.pk > last), people[0])
-    else:
-        loads = dict(
-            team.members.filter(pk__in=[p.pk for p in people])
-            .annotate(
-                n=Count("tickets_assigned", filter=Q(tickets_assigned__status__in=OPEN_STATUSES))
-            )
-            .values_list("pk", "n")
-        )
-        chosen = min(people, key=lambda p: (loads.get(p.pk, 0), p.pk))
+        return _next_in_turn(setting, people)
+    TeamSetting.objects.select_for_update().filter(pk=setting.pk).values_list("pk").get()
+    loads = dict(
+        setting.team.members.filter(pk__in=[p.pk for p in people])
+        .annotate(n=Count("tickets_assigned", filter=Q(tickets_assigned__status__in=OPEN_STATUSES)))
+        .values_list("pk", "n")
+    )
+    chosen = min(people, key=lambda p: (loads.get(p.pk, 0), p.pk))
     setting.last_assigned = chosen
-    setting.save(update_fields=["last_assigned", "updated_at"])
+    setting.save(update_fields=["last_assigned"])  # not audited: see TeamSetting
+    return chosen
+
+
+def _next_in_turn(setting: Any, people: list[Any]) -> Any:
+    """The first available member after the last one picked (by key, wrapping round),
+    chosen and recorded by one statement on the row's latest cursor: concurrent callers
+    each get the next turn."""
+    by_pk = {p.pk: p for p in people}
+    marks = ", ".join(["%s"] * len(by_pk))
+    table = TeamSetting._meta.db_table
+    person = Person._meta.db_table
+    # The models' own table names and one placeholder per member.
+    sql = (
+        f'UPDATE "{table}" SET "last_assigned_id" = coalesce('  # noqa: S608
+        f'(SELECT min("id") FROM "{person}" WHERE "id" IN ({marks}) '
+        f'AND "id" > coalesce("{table}"."last_assigned_id", 0)), %s) '
+        'WHERE "id" = %s RETURNING "last_assigned_id"'
+    )
+    with connections[router.db_for_write(TeamSetting)].cursor() as cursor:
+        cursor.execute(sql, [*by_pk, min(by_pk), setting.pk])
+        row = cursor.fetchone()
+    if row is None:  # the setting was deleted meanwhile: the team no longer auto-assigns
+        return None
+    chosen = by_pk[row[0]]
+    setting.last_assigned = chosen
     return chosen

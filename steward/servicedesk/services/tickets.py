@@ -30,6 +30,7 @@ from steward.servicedesk.models import (
     TicketKind,
     Urgency,
 )
+from steward.servicedesk.services import routing
 from steward.servicedesk.services import tags as ticket_tags
 from steward.servicedesk.services.assignment import (
     UNCHANGED,
@@ -54,7 +55,7 @@ from steward.servicedesk.services.relations import (
     time_entry_add,
 )
 from steward.servicedesk.services.replies import ticket_reply
-from steward.servicedesk.services.routing import priority_for, route, team_and_pick
+from steward.servicedesk.services.routing import priority_for, route
 from steward.servicedesk.sla import engine
 
 __all__ = [
@@ -85,7 +86,6 @@ def _check_choice(errors: dict[str, str], name: str, value: Any, choices: Any) -
         errors[name] = _("%(v)s is not a valid choice.") % {"v": value}
 
 
-@audit.batched
 def ticket_create(
     *,
     actor: Any,
@@ -194,13 +194,43 @@ def ticket_create(
             ticket.category_id = routed.category_id
         if routed.priority is not None:
             ticket.priority = routed.priority
+    setting = None
     if assignee is not None:
         check_assignee_in_team(ticket.team, assignee)
     elif ticket.team_id is not None:
         # The routed team arrives with its assignment setting (one query for both).
-        team, ticket.assignee = team_and_pick(ticket.team_id)
-        if team is not None:
-            ticket.team = team
+        setting = routing.team_setting(ticket.team_id)
+        if setting is not None:
+            ticket.team = setting.team
+            if routing.picks_before_write(setting):
+                ticket.assignee, setting = routing.pick(setting), None
+    return _open(
+        ticket,
+        actor=actor,
+        requester=requester,
+        setting=setting,
+        routed=routed,
+        message_id=message_id,
+        tags=tags,
+    )
+
+
+@audit.batched
+def _open(
+    ticket: Ticket,
+    *,
+    actor: Any,
+    requester: Any,
+    setting: Any,
+    routed: Any,
+    message_id: str,
+    tags: Iterable[str],
+) -> Ticket:
+    """Writes the prepared ticket in one transaction: the pick that must see concurrent
+    tickets (``setting``), the row with its SLA clocks, the opening timeline lines."""
+    channel = ticket.channel
+    if setting is not None:
+        ticket.assignee = routing.pick(setting)
     if ticket.assignee is not None:
         ticket.status = Status.ASSIGNED
     # The key reserved first, so that the reference derived from it and the SLA summary go

@@ -157,3 +157,47 @@ def test_an_auto_assigned_member_is_not_read_again_to_be_checked(desk, spy):
     ]
     # The ticket's agent until now, and the new team's available members: nothing more.
     assert len(person_reads) == 2, person_reads
+
+
+def test_the_round_robin_cursor_moving_is_not_audited_but_the_assignment_is(desk, spy):
+    """Every routed ticket moves the team's cursor: bookkeeping that would bury the
+    setting's real history. The ticket's own entry records whom it went to."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from steward.core.models import AuditEntry
+    from steward.servicedesk.models import Ticket
+
+    crew, a, b = _crew(desk)
+    setting = TeamSetting.objects.create(team=crew, assignment=AssignmentMethod.ROUND_ROBIN)
+    RoutingRule.objects.create(name="crew", set_team=crew)
+    ours = AuditEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(TeamSetting), object_id=str(setting.pk)
+    )
+    before = ours.count()
+    tickets = [new_ticket(desk) for _ in range(3)]
+    setting.refresh_from_db()
+    assert (ours.count(), setting.last_assigned) == (before, a)
+    opened = AuditEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(Ticket),
+        object_id__in=[str(t.pk) for t in tickets],
+        action="create",
+    )
+    assert sorted(e.after["assignee_id"] for e in opened) == sorted([a.pk, b.pk, a.pk])
+
+
+def test_least_loaded_moves_the_cursor_without_auditing_it(desk, spy):
+    from django.contrib.contenttypes.models import ContentType
+
+    from steward.core.models import AuditEntry
+
+    crew, _a, b = _crew(desk)
+    setting = TeamSetting.objects.create(team=crew, assignment=AssignmentMethod.LEAST_LOADED)
+    agent = desk["users"][Role.AGENT]
+    new_ticket(desk, actor=agent, team=crew, assignee=_a)
+    ours = AuditEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(TeamSetting), object_id=str(setting.pk)
+    )
+    before = ours.count()
+    assert new_ticket(desk, actor=agent, team=crew).assignee == b
+    setting.refresh_from_db()
+    assert (ours.count(), setting.last_assigned) == (before, b)
