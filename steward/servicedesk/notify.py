@@ -12,6 +12,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
 from steward.core import permissions
+from steward.core.compiled import Compiled
 from steward.core.context import current
 from steward.core.models import Watch
 from steward.notifications.services import notify
@@ -54,12 +55,25 @@ ASSIGNED_COLUMNS = (
 )
 
 
+# Read for every new ticket: compiled once (steward/core/compiled.py).
+_ASSIGNED: Compiled[Ticket] = Compiled(
+    lambda pk: (
+        Ticket.objects.select_related("assignee__user", "team")
+        .only(*ASSIGNED_COLUMNS)
+        .filter(pk=pk)
+    ),
+    -1,
+)
+
+
 def _assigned_ticket(ticket_id: int) -> Ticket | None:
     """What an assignment notice reads, for every new ticket: the few columns the notice
     and ``notify`` use (the ticket's words, the assignee's login: active, address; the
     team's name), not every column of four rows."""
-    qs = Ticket.objects.select_related("assignee__user", "team").only(*ASSIGNED_COLUMNS)
-    return _by_id(qs, ticket_id)
+    try:
+        return _ASSIGNED.get(ticket_id)
+    except Ticket.DoesNotExist:
+        return None
 
 
 def _not_the_actor(users: list[Any]) -> list[Any]:

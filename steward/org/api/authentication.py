@@ -7,6 +7,18 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
 
+from steward.core.compiled import Compiled
+
+
+def _token_with_login_and_person(key: str) -> Any:
+    from rest_framework.authtoken.models import Token
+
+    return Token.objects.select_related("user", "user__person").filter(key=key)
+
+
+# Every API request reads it: compiled once (steward/core/compiled.py).
+_TOKEN: Compiled[Any] = Compiled(_token_with_login_and_person, "marker: a token key")
+
 
 class TokenAuthentication(authentication.TokenAuthentication):
     """DRF's token authentication, with the login's person (``user.person``, or none) read
@@ -17,7 +29,7 @@ class TokenAuthentication(authentication.TokenAuthentication):
     def authenticate_credentials(self, key: str) -> tuple[Any, Any]:
         model = self.get_model()
         try:
-            token = model.objects.select_related("user", "user__person").get(key=key)
+            token = _TOKEN.get(key)
         except model.DoesNotExist:
             raise exceptions.AuthenticationFailed(_("Invalid token.")) from None
         if not token.user.is_active:

@@ -12,6 +12,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from steward.core import configcache
+from steward.core.compiled import Compiled
 from steward.org.models import Person
 from steward.servicedesk.models import (
     AssignmentMethod,
@@ -78,18 +79,28 @@ def route(ticket: Any) -> Route:
     return Route()
 
 
+# Read for every routed ticket: compiled once (steward/core/compiled.py).
+_MEMBERS: Compiled[Person] = Compiled(
+    lambda team_id: (
+        Person.objects.filter(
+            teams=team_id, is_active=True, user__isnull=False, user__is_active=True
+        )
+        .only("first_name", "last_name", "is_active", "user", "away_until")
+        .order_by("pk")
+    ),
+    -1,
+)
+_SETTING: Compiled[TeamSetting] = Compiled(
+    lambda team_id: TeamSetting.objects.select_related("team").filter(team_id=team_id), -1
+)
+
+
 def available_members(team: Any, today: datetime.date | None = None) -> list[Any]:
     """Team members who can take work now: active, with an active login, not away. Read
     with what the pick and its callers use: ids, names (the timeline) and what the
     assignment check reads (active, login), not every column."""
     today = today or timezone.localdate()
-    members = (
-        team.members.filter(is_active=True, user__isnull=False, user__is_active=True)
-        .filter(Q(away_until__isnull=True) | Q(away_until__lt=today))
-        .only("first_name", "last_name", "is_active", "user")
-        .order_by("pk")
-    )
-    return list(members)
+    return [p for p in _MEMBERS.all(team.pk) if p.away_until is None or p.away_until < today]
 
 
 def pick_assignee(team: Any, *, today: datetime.date | None = None) -> Any:
@@ -101,8 +112,7 @@ def pick_assignee(team: Any, *, today: datetime.date | None = None) -> Any:
 def team_setting(team_id: int) -> Any:
     """The team's assignment setting with its team (one query, no lock), or None."""
     try:
-        # One per team: no ORDER BY to build and plan.
-        return TeamSetting.objects.select_related("team").get(team_id=team_id)
+        return _SETTING.get(team_id)
     except TeamSetting.DoesNotExist:
         return None
 
