@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.db.models import QuerySet
 
 from steward.core import permissions
+from steward.core.compiled import Compiled
 from steward.org.models import (
     CostCenter,
     Department,
@@ -150,3 +152,24 @@ def department_list_for_costs() -> QuerySet[Department]:
     return Department.objects.filter(organisation__kind=OrganisationKind.INTERNAL).select_related(
         "cost_center"
     )
+
+
+# Read for every ticket routed to a team that assigns automatically: compiled once
+# (steward/core/compiled.py).
+_AVAILABLE: Compiled[Person] = Compiled(
+    lambda team_id: (
+        Person.objects.filter(
+            teams=team_id, is_active=True, user__isnull=False, user__is_active=True
+        )
+        .only("first_name", "last_name", "is_active", "user", "away_until")
+        .order_by("pk")
+    ),
+    -1,
+)
+
+
+def team_members_available(team_id: int, *, today: datetime.date) -> list[Person]:
+    """The team's members who can take work now, by key: active, with an active login, not
+    away (``away_until`` before ``today``). Read with ids, names, the active flag, the login
+    and the away date, not every column."""
+    return [p for p in _AVAILABLE.all(team_id) if p.away_until is None or p.away_until < today]

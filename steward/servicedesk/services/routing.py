@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from steward.core import configcache
 from steward.core.compiled import Compiled
-from steward.org.models import Person
+from steward.org.selectors import team_members_available
 from steward.servicedesk.models import (
     AssignmentMethod,
     PriorityRule,
@@ -80,16 +80,6 @@ def route(ticket: Any) -> Route:
 
 
 # Read for every routed ticket: compiled once (steward/core/compiled.py).
-_MEMBERS: Compiled[Person] = Compiled(
-    lambda team_id: (
-        Person.objects.filter(
-            teams=team_id, is_active=True, user__isnull=False, user__is_active=True
-        )
-        .only("first_name", "last_name", "is_active", "user", "away_until")
-        .order_by("pk")
-    ),
-    -1,
-)
 _SETTING: Compiled[TeamSetting] = Compiled(
     lambda team_id: TeamSetting.objects.select_related("team").filter(team_id=team_id), -1
 )
@@ -100,7 +90,7 @@ def available_members(team: Any, today: datetime.date | None = None) -> list[Any
     with what the pick and its callers use: ids, names (the timeline) and what the
     assignment check reads (active, login), not every column."""
     today = today or timezone.localdate()
-    return [p for p in _MEMBERS.all(team.pk) if p.away_until is None or p.away_until < today]
+    return team_members_available(team.pk, today=today)
 
 
 def pick_assignee(team: Any, *, today: datetime.date | None = None) -> Any:
@@ -162,7 +152,7 @@ def _next_in_turn(setting: Any, people: list[Any]) -> Any:
     by_pk = {p.pk: p for p in people}
     marks = ", ".join(["%s"] * len(by_pk))
     table = TeamSetting._meta.db_table
-    person = Person._meta.db_table
+    person = TeamSetting._meta.get_field("last_assigned").related_model._meta.db_table
     # The models' own table names and one placeholder per member.
     sql = (
         f'UPDATE "{table}" SET "last_assigned_id" = coalesce('  # noqa: S608
