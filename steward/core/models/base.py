@@ -80,3 +80,27 @@ class AuditedModel(TimeStampedModel):
         # Raw loaded values; serialised only if the row is saved (lists read many rows).
         instance._audit_raw = audit.raw_values(field_names, values)  # type: ignore[attr-defined]
         return instance
+
+    def refresh_from_db(
+        self, using: Any = None, fields: Any = None, from_queryset: Any = None
+    ) -> None:
+        """Reloads as Django does, and records the reloaded values as the row's database
+        state for the audit: a deferred field read later (``.only()``, then the field) was
+        otherwise missing from the loaded values and showed as changed on the next save."""
+        super().refresh_from_db(using=using, fields=fields, from_queryset=from_queryset)
+        raw = self.__dict__.get("_audit_raw")
+        known = self.__dict__.get("_audit_before")
+        if raw is None and known is None:
+            return
+        wanted = None if fields is None else set(fields)
+        names = [
+            f.attname
+            for f in self._meta.concrete_fields
+            if f.attname in self.__dict__
+            and (wanted is None or f.name in wanted or f.attname in wanted)
+        ]
+        if raw is not None:
+            raw.update(audit.raw_values(names, [self.__dict__[n] for n in names]))
+        if known is not None:
+            now = audit.snapshot(self)
+            known.update({n: now[n] for n in names if n in now})
