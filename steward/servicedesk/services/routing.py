@@ -85,14 +85,6 @@ _SETTING: Compiled[TeamSetting] = Compiled(
 )
 
 
-def available_members(team: Any, today: datetime.date | None = None) -> list[Any]:
-    """Team members who can take work now: active, with an active login, not away. Read
-    with what the pick and its callers use: ids, names (the timeline) and what the
-    assignment check reads (active, login), not every column."""
-    today = today or timezone.localdate()
-    return team_members_available(team.pk, today=today)
-
-
 def pick_assignee(team: Any, *, today: datetime.date | None = None) -> Any:
     """The person the team's setting picks for the next ticket, or None (manual queue)."""
     setting = team_setting(team.pk)
@@ -128,7 +120,7 @@ def pick(setting: Any, *, today: datetime.date | None = None) -> Any:
     row until the caller's transaction commits, so call it inside that transaction."""
     if setting.assignment == AssignmentMethod.NONE:
         return None
-    people = available_members(setting.team, today)
+    people = team_members_available(setting.team_id, today=today or timezone.localdate())
     if not people:
         return None
     if setting.assignment == AssignmentMethod.ROUND_ROBIN:

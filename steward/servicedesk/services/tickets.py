@@ -207,7 +207,6 @@ def ticket_create(
     return _open(
         ticket,
         actor=actor,
-        requester=requester,
         setting=setting,
         routed=routed,
         message_id=message_id,
@@ -220,7 +219,6 @@ def _open(
     ticket: Ticket,
     *,
     actor: Any,
-    requester: Any,
     setting: Any,
     routed: Any,
     message_id: str,
@@ -250,7 +248,8 @@ def _open(
             ticket=ticket,
             kind=EntryKind.EVENT,
             author=person_of(actor),
-            body=_("Opened by %(p)s via %(c)s") % {"p": requester, "c": Channel(channel).label},
+            body=_("Opened by %(p)s via %(c)s")
+            % {"p": ticket.requester, "c": Channel(channel).label},
             channel=channel,
             message_id=message_id[:255],
         )
