@@ -65,7 +65,8 @@ def ticket_list(user: Any, **filters: Any) -> QuerySet[Ticket]:
     """The tickets ``user`` may see, with the relations a list shows, narrowed by
     ``filters`` (``open=True``, ``team=``, ``assignee=``, ``unassigned=True``,
     ``breaching_within=minutes``, ``requester=``, or any plain field lookup)."""
-    qs = permissions.restrict(Ticket.objects.select_related(*LIST_RELATED), user, "view")
+    tickets = Ticket.objects.select_related(*LIST_RELATED).joins_as_written()
+    qs = permissions.restrict(tickets, user, "view")
     if filters.pop("open", None):
         qs = qs.open()
     if "team" in filters:
@@ -85,7 +86,7 @@ def ticket_get(user: Any, pk: Any) -> Ticket | None:
     """One ticket ``user`` may see, or None (unknown, malformed or not theirs alike)."""
     if not is_id(pk):
         return None
-    qs = Ticket.objects.select_related(*DETAIL_RELATED)
+    qs = Ticket.objects.select_related(*DETAIL_RELATED).joins_as_written()
     return permissions.restrict(qs, user, "view").filter(pk=pk).first()
 
 

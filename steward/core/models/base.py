@@ -10,6 +10,7 @@ from django.utils.hashable import make_hashable
 from django.utils.translation import get_language
 
 from steward.core import audit, configcache
+from steward.core.planner import joins_as_written
 
 _choice_labels: dict[tuple[int, str | None], dict[Any, Any]] = {}
 
@@ -18,6 +19,28 @@ class AuditedQuerySet(models.QuerySet):  # type: ignore[type-arg]
     """Bulk writes that would bypass model signals still leave audit rows.
 
     ``bulk_update`` goes through ``update`` and is covered by it."""
+
+    _joins_as_written = False
+
+    def joins_as_written(self) -> AuditedQuerySet:
+        """This read, when evaluated, plans its joins in the order written
+        (``steward.core.planner``): for wide ``select_related`` reads found by the model's
+        own columns."""
+        clone = self._chain()  # type: ignore[attr-defined]
+        clone._joins_as_written = True
+        return clone
+
+    def _clone(self) -> Any:
+        clone = super()._clone()  # type: ignore[misc]
+        clone._joins_as_written = self._joins_as_written
+        return clone
+
+    def _fetch_all(self) -> None:
+        if self._joins_as_written and self._result_cache is None:
+            with joins_as_written(self.db):
+                super()._fetch_all()
+        else:
+            super()._fetch_all()
 
     def update(self, **kwargs: Any) -> int:
         before = {obj.pk: audit.snapshot(obj) for obj in self}

@@ -65,7 +65,9 @@ class TicketViewSet(AttachmentActions, StewardViewSet):
     ordering_fields = ["id", "created_at", "updated_at", "priority", "status", "resolution_due"]
 
     def get_queryset(self) -> QuerySet[Any]:
-        qs = super().get_queryset()
+        # Found by the ticket's own columns, joined by keys: planned in written order
+        # (steward.core.planner; 10 ms of planning a read on PostgreSQL otherwise).
+        qs = super().get_queryset().joins_as_written()
         if self.action == "retrieve":
             qs = qs.select_related(*selectors.DETAIL_RELATED).prefetch_related("sla_clocks")
         elif self.action == "list":

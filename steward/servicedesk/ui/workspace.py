@@ -62,7 +62,8 @@ PLACEHOLDER = re.compile(r"\{\{\s*(requester|reference|agent)\s*\}\}")
 
 
 def _ticket(request: HttpRequest, pk: Any, action: str = "view") -> Ticket:
-    qs = permissions.restrict(Ticket.objects.select_related(*WORKSPACE_RELATED), request.user)
+    tickets = Ticket.objects.select_related(*WORKSPACE_RELATED).joins_as_written()
+    qs = permissions.restrict(tickets, request.user)
     found = qs.filter(pk=pk).first() if is_id(pk) else None
     if found is None:
         raise Http404
