@@ -89,6 +89,8 @@ FORM_RENDERER = "steward.core.ui.forms.FormRenderer"
 DATABASE_URL = env.get("STEWARD_DATABASE_URL")
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        DATABASES["default"]["ENGINE"] = "steward.core.postgresql"  # small bulk INSERTs
     DATABASES["default"].setdefault("TEST", {})
 else:
     DATABASES = {
