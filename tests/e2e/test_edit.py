@@ -48,6 +48,9 @@ def test_create_then_edit_an_organisation_records_both_in_history(session, org_w
     newest = entries.first
     assert "Updated" in newest.inner_text() and "mail_domain" in newest.inner_text()
     newest.locator("summary").click()
+    # The entry's values show once the browser has opened it (a read straight after the
+    # click could find the table still closed: an empty text).
+    newest.locator("table").get_by_text("initrode.example").first.wait_for()
     assert "initrode.example" in newest.locator("table").inner_text()
     assert "Created" in entries.nth(1).inner_text()
     s.shot("history-after-edit")
