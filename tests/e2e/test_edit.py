@@ -3,6 +3,7 @@ person, global search, log out."""
 
 from __future__ import annotations
 
+import contextlib
 import re
 from urllib.parse import urlsplit
 
@@ -42,14 +43,18 @@ def test_create_then_edit_an_organisation_records_both_in_history(session, org_w
     s.page.wait_for_url(re.compile(r"/org/organisations/\d+/$"))
     assert "initrode.example" in s.page.locator(".fields").inner_text()
 
-    s.page.get_by_role("tab", name="History").click()
+    # History is the first tab: the page loads it, and clicking it loads it again. Interact
+    # only once the click's answer has replaced the page's (an entry opened in the first
+    # answer would be swapped for a closed one: the failure CI saw as an empty table).
     entries = s.page.locator("#tab-panel .history-entry")
+    entries.nth(1).wait_for()
+    from_page_load = entries.first.element_handle()
+    s.page.get_by_role("tab", name="History").click()
+    from_page_load.wait_for_element_state("hidden")
     entries.nth(1).wait_for()
     newest = entries.first
     assert "Updated" in newest.inner_text() and "mail_domain" in newest.inner_text()
     newest.locator("summary").click()
-    # The entry's values show once the browser has opened it (a read straight after the
-    # click could find the table still closed: an empty text).
     newest.locator("table").get_by_text("initrode.example").first.wait_for()
     assert "initrode.example" in newest.locator("table").inner_text()
     assert "Created" in entries.nth(1).inner_text()
@@ -94,6 +99,40 @@ def test_comment_and_attachment_on_a_person(session, org_world, tmp_path):
     row.wait_for()
     assert "background-check.txt" in row.inner_text() and "internal" in row.inner_text()
     s.shot("internal-attachment")
+    assert s.errors == []
+
+
+def test_a_tab_opened_while_the_first_still_loads_stays_open(session, org_world):
+    """The first tab loads with the page; a tab the user opens before that answer arrives is
+    not replaced by it when it lands late (the tab list's requests replace each other)."""
+    from playwright.sync_api import Error as PlaywrightError
+
+    from steward.org.models import Person
+
+    person = Person.objects.get(first_name="employee")
+    s = session("tab-race")
+    s.login("agent")
+    held: list = []
+
+    def hold(route):  # the page's History answer waits until the test lets it go
+        held.append(route)
+
+    s.page.route(re.compile(r"/history/$"), hold)
+    s.goto(f"/org/people/{person.pk}/")
+    for _ in range(250):
+        if held:
+            break
+        s.page.wait_for_timeout(20)
+    assert held, "the page did not ask for its first tab"
+    s.page.get_by_role("tab", name="Comments").click()
+    s.page.get_by_label("Add a comment").wait_for()
+    s.page.unroute(re.compile(r"/history/$"))
+    # Let the History answer go; the browser has already dropped that request.
+    with contextlib.suppress(PlaywrightError):  # an aborted request cannot be continued
+        held[0].continue_()
+    s.page.wait_for_timeout(500)
+    assert s.page.locator("#tab-panel .history-entry").count() == 0
+    assert s.page.get_by_label("Add a comment").is_visible()
     assert s.errors == []
 
 
