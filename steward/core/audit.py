@@ -30,11 +30,48 @@ def _is_audited(model: type[models.Model]) -> bool:
     return issubclass(model, AuditedModel) and not model._meta.abstract
 
 
-def raw_values(field_names: Iterable[str], values: Iterable[Any]) -> dict[str, Any]:
+SCALAR_FIELDS = (
+    models.BooleanField,
+    models.CharField,  # and its e-mail, slug, URL kinds
+    models.TextField,
+    models.IntegerField,  # and the other whole-number kinds
+    models.AutoField,
+    models.BigAutoField,
+    models.SmallAutoField,
+    models.DateField,  # and DateTimeField
+    models.TimeField,
+    models.DurationField,
+    models.DecimalField,
+    models.FloatField,
+    models.UUIDField,
+    models.GenericIPAddressField,
+    models.ForeignKey,
+)
+"""Fields whose loaded values are never a dict or a list: nothing to copy from them."""
+_containers: dict[type, frozenset[str]] = {}
+
+
+def container_columns(model: type[models.Model]) -> frozenset[str]:
+    """Attributes of ``model``'s columns that may load a dict or a list (JSON, arrays)."""
+    known = _containers.get(model)
+    if known is None:
+        known = frozenset(
+            f.attname for f in model._meta.concrete_fields if not isinstance(f, SCALAR_FIELDS)
+        )
+        _containers[model] = known
+    return known
+
+
+def raw_values(
+    field_names: Iterable[str], values: Iterable[Any], containers: Iterable[str] | None = None
+) -> dict[str, Any]:
     """Values as loaded from the database; mutable ones copied so in-place edits show.
-    Runs for every row a list loads: empty containers (most custom fields) skip deepcopy."""
+    Runs for every row a list loads: given ``containers`` (the columns that may hold a dict
+    or a list), only those are looked at; empty containers (most custom fields) skip
+    deepcopy."""
     raw = dict(zip(field_names, values, strict=True))
-    for name, value in raw.items():
+    for name in raw if containers is None else containers:
+        value = raw.get(name)
         if type(value) is dict or type(value) is list:
             raw[name] = copy.deepcopy(value) if value else type(value)()
         elif isinstance(value, (dict, list)):
