@@ -4,6 +4,7 @@ framework's generic ``to_representation`` gives, for every endpoint, on the demo
 
 import pytest
 from django.urls import get_resolver
+from django.utils import timezone
 from rest_framework import serializers
 from rest_framework.test import APIRequestFactory
 
@@ -42,11 +43,19 @@ def _serializer_classes(viewset):
     return [c for c in found if issubclass(c, StrictSerializer)]
 
 
-def test_every_api_serializer_represents_rows_as_drf_does(monkeypatch, make_user):
+@pytest.mark.parametrize("zone", ["UTC", "America/New_York"])
+def test_every_api_serializer_represents_rows_as_drf_does(monkeypatch, make_user, zone):
+    """In UTC and in a user's own zone (times carry its offset, not Z)."""
     monkeypatch.setenv("STEWARD_DEMO_SCALE", "0.01")
     seed_demo(log=lambda message: None)
     request = APIRequestFactory().get("/api/")
     request.user = make_user(Role.ADMIN, username="representation-admin")
+    with timezone.override(zone):
+        compared = _compare_all(request)
+    assert compared > 100
+
+
+def _compare_all(request):
     compared = 0
     for viewset in _viewsets():
         for serializer_class in _serializer_classes(viewset):
@@ -60,4 +69,4 @@ def test_every_api_serializer_represents_rows_as_drf_does(monkeypatch, make_user
                 )
                 assert dict(fast) == generic, f"{serializer_class.__name__} #{row.pk}"
                 compared += 1
-    assert compared > 100
+    return compared

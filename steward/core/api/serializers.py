@@ -1,21 +1,39 @@
 from __future__ import annotations
 
 import copy
+import datetime
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from rest_framework import serializers
+from rest_framework import ISO_8601, serializers
 from rest_framework.fields import SkipField
 from rest_framework.relations import PKOnlyObject, PrimaryKeyRelatedField
+from rest_framework.settings import api_settings
 
 from steward.core import permissions
 
-# (field name, field, how to read it, the value read is the output). How to read it: a
+# (field name, field, how to read it, what the value read becomes). How to read it: a
 # model attribute name (one column), a tuple of names (a path over foreign keys ending in a
-# column or ``__str__``), or None (DRF's generic lookup).
-Step = tuple[str, Any, str | tuple[str, ...] | None, bool]
+# column or ``__str__``), or None (DRF's generic lookup). What it becomes: the field's
+# output (FIELD), the value itself (VALUE: a foreign key's id), or ISO 8601 text (TIME).
+Step = tuple[str, Any, str | tuple[str, ...] | None, int]
+FIELD, VALUE, TIME = 0, 1, 2
+
+
+def _plain_datetime(field: Any) -> bool:
+    """A DRF date-time field with the API's defaults: ISO 8601 in the current time zone."""
+    return (
+        isinstance(field, serializers.DateTimeField)
+        and type(field).to_representation is serializers.DateTimeField.to_representation
+        and type(field).enforce_timezone is serializers.DateTimeField.enforce_timezone
+        and not hasattr(field, "timezone")
+        and str(getattr(field, "format", api_settings.DATETIME_FORMAT)).lower() == ISO_8601
+        and bool(settings.USE_TZ)
+    )
 
 
 def _column_path(model: Any, attrs: list[str]) -> tuple[str, ...] | None:
@@ -48,7 +66,7 @@ def representation_plan(serializer: serializers.ModelSerializer) -> list[Step]: 
     plan: list[Step] = []
     for field in serializer._readable_fields:
         how: str | tuple[str, ...] | None = None
-        value_is_output = False
+        becomes = TIME if _plain_datetime(field) else FIELD
         attrs = list(getattr(field, "source_attrs", []))
         if len(attrs) == 1:
             try:
@@ -64,10 +82,10 @@ def representation_plan(serializer: serializers.ModelSerializer) -> list[Step]: 
                     and field.pk_field is None
                     and (column.many_to_one or column.one_to_one)
                 ):
-                    how, value_is_output = column.attname, True
+                    how, becomes = column.attname, VALUE
         elif len(attrs) > 1 and not isinstance(field, serializers.RelatedField):
             how = _column_path(model, attrs)
-        plan.append((str(field.field_name), field, how, value_is_output))
+        plan.append((str(field.field_name), field, how, becomes))
     return plan
 
 
@@ -83,7 +101,8 @@ def _generic(field: Any, instance: Any, data: dict[str, Any], name: str) -> None
 def represent(plan: list[Step], instance: Any) -> dict[str, Any]:
     """DRF's ``Serializer.to_representation`` following ``plan``: the same output."""
     data: dict[str, Any] = {}
-    for name, field, how, value_is_output in plan:
+    zone = None
+    for name, field, how, becomes in plan:
         if how is None:
             _generic(field, instance, data, name)
             continue
@@ -99,8 +118,17 @@ def represent(plan: list[Step], instance: Any) -> dict[str, Any]:
                 _generic(field, instance, data, name)
                 continue
             value = obj.__str__() if how[-1] == "__str__" else getattr(obj, how[-1])
-        if value is None or value_is_output:
+        if value is None or becomes == VALUE:
             data[name] = value
+        elif becomes == TIME and isinstance(value, datetime.datetime) and value.tzinfo:
+            # DateTimeField.to_representation without its per-value settings lookups (an
+            # instant the zone cannot hold goes DRF's way, to its error).
+            zone = zone or timezone.get_current_timezone()
+            try:
+                text = value.astimezone(zone).isoformat()
+            except OverflowError:
+                text = field.to_representation(value)
+            data[name] = text[:-6] + "Z" if text.endswith("+00:00") else text
         else:
             data[name] = field.to_representation(value)
     return data
