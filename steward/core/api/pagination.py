@@ -102,12 +102,11 @@ def ordering_keys(queryset: QuerySet[Any], ordering: tuple[str, ...]) -> list[Ke
                 continue
         if not getattr(field, "concrete", False) or field.many_to_many:
             continue
-        if field.primary_key:
-            keys.append(Key("pk", field, descending))
-            break  # unique: nothing after it changes the order
         keys.append(Key(field.attname, field, descending))
-    else:
-        keys.append(Key("pk", model._meta.pk, keys[0].descending if keys else True))
+        if field.primary_key:
+            return keys  # unique: nothing after it changes the order
+    pk = model._meta.pk
+    keys.append(Key(pk.attname, pk, keys[0].descending if keys else True))
     return keys
 
 
