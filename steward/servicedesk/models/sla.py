@@ -270,7 +270,7 @@ class SLAClock(AuditedModel):
     )
 
     class Meta:
-        ordering = ["ticket", "metric", "started_at"]
+        ordering = ["ticket_id", "metric", "started_at"]  # by the column: no join to tickets
         verbose_name = _("SLA clock")
         verbose_name_plural = _("SLA clocks")
         indexes = [

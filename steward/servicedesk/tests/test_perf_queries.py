@@ -160,3 +160,18 @@ def test_a_new_ticket_has_one_audit_entry_with_its_final_values(api, desk):
     assert entry.after["reference"] == ticket.reference
     assert entry.after["search_text"].startswith(ticket.reference.lower())
     assert entry.actor == desk["users"][Role.AGENT]
+
+
+@pytest.mark.parametrize("where", ["api list", "api detail"])
+def test_sla_clocks_are_read_without_joining_the_tickets(api, desk, where):
+    """A ticket's clocks were ordered by the ticket's own order (newest ticket first), a
+    join to the ticket table on every page, detail and ticket change; by its id: no join."""
+    ticket = w.new_ticket(desk, title="Clocked", team=desk["network"])
+    client = api(desk["users"][Role.AGENT])
+    url = f"{API}{ticket.pk}/" if where == "api detail" else API
+    params = {} if where == "api detail" else {**QUEUE, "team": desk["network"].pk}
+    queries, _response = _queries(client, url, params)
+    clocks = [q["sql"] for q in queries if 'FROM "servicedesk_slaclock"' in q["sql"]]
+    assert clocks, [q["sql"][:80] for q in queries]
+    assert not any("servicedesk_ticket" in sql.split("FROM", 1)[1] for sql in clocks), clocks
+    assert all('ORDER BY "servicedesk_slaclock"."ticket_id"' in sql for sql in clocks), clocks
