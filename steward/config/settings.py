@@ -90,7 +90,7 @@ DATABASE_URL = env.get("STEWARD_DATABASE_URL")
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-        DATABASES["default"]["ENGINE"] = "steward.core.postgresql"  # small bulk INSERTs
+        DATABASES["default"]["ENGINE"] = "steward.core.postgresql"  # see its __init__
     DATABASES["default"].setdefault("TEST", {})
 else:
     DATABASES = {

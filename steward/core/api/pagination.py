@@ -24,6 +24,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db.models import F, Q, QuerySet
 from django.db.models.expressions import OrderBy
@@ -136,7 +137,7 @@ class Cursor(CursorPagination):
         self.base_url = request.build_absolute_uri()
         self.keys = ordering_keys(queryset, self.get_ordering(request, queryset, view))
         reverse, position, inclusive = self.decode_cursor(request) or (False, None, False)
-        self.reverse, self.position = reverse, position
+        self.position = position
         keys = [k.flipped() for k in self.keys] if reverse else self.keys
         rows = queryset.order_by(*(k.order_by() for k in keys))
         if position is not None:
@@ -213,4 +214,6 @@ def _python(field: Any, value: Any) -> Any:
     column = field.target_field if field.is_relation else field
     value = column.to_python(value)
     column.run_validators(value)
+    if isinstance(value, datetime.datetime) and value.tzinfo is None and settings.USE_TZ:
+        raise ValueError  # ours carry their offset; a naive one is not ours
     return value
