@@ -12,14 +12,18 @@ def _register_config_cache() -> None:
     """Settings read on every new ticket, cached per process (``core.configcache``)."""
     from steward.core import configcache
     from steward.servicedesk.models import (
+        BusinessCalendar,
         Category,
+        Holiday,
         PriorityRule,
         RoutingRule,
         SLAPolicy,
         SLATarget,
+        WorkingHours,
     )
 
     configcache.register(Category, PriorityRule, RoutingRule, SLAPolicy, SLATarget)
+    configcache.register(BusinessCalendar, WorkingHours, Holiday)
 
 
 def _register_notifications() -> None:

@@ -93,8 +93,9 @@ class Calendar:
         return i < len(self.holidays) and self.holidays[i] < last
 
     def intervals(self, day: datetime.date) -> list[tuple[datetime.datetime, datetime.datetime]]:
-        """The day's working intervals as UTC instants (none on a holiday); memoised, as a
-        calendar lives for one engine call or one scan."""
+        """The day's working intervals as UTC instants (none on a holiday); memoised: a
+        calendar lives in the process's configuration cache until a calendar changes (or
+        five minutes), so the memo holds at most the days its clocks touched meanwhile."""
         known = self._days.get(day)
         if known is None:
             known = self._days[day] = self._intervals(day)

@@ -12,78 +12,66 @@ from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from typing import Any
 
+from steward.core import configcache
 from steward.servicedesk.models import BusinessCalendar, Holiday, SLAClock
 from steward.servicedesk.sla.calendar import Calendar, add_business_seconds, business_seconds
 
 AROUND_THE_CLOCK = Calendar()
 
 
-def load_calendar(calendar_id: int | None) -> Calendar:
-    """A calendar's zone, hours and holidays in two queries; no calendar (or a deleted one)
-    means 24x7."""
-    if calendar_id is None:
-        return AROUND_THE_CLOCK
-    rows = list(
-        BusinessCalendar.objects.filter(pk=calendar_id)
-        .order_by()
-        .values_list("time_zone", "hours__weekday", "hours__start", "hours__end")
+def _all_calendars() -> dict[int, Calendar]:
+    """Every business calendar with its hours and holidays, in two queries: configuration
+    (a handful of rows), kept per process by ``core.configcache`` between requests."""
+    rows = BusinessCalendar.objects.order_by().values_list(
+        "pk", "time_zone", "hours__weekday", "hours__start", "hours__end"
     )
-    if not rows:
-        return AROUND_THE_CLOCK
-    time_zone = rows[0][0]
-    hours = [(day, start, end) for _, day, start, end in rows if day is not None]
-    if not hours:
-        return Calendar.build(time_zone=time_zone)
-    holidays = Holiday.objects.filter(calendar_id=calendar_id).values_list("date", flat=True)
-    return Calendar.build(time_zone=time_zone, hours=hours, holidays=list(holidays))
+    zones: dict[int, str] = {}
+    hours: dict[int, list[Any]] = {}
+    for pk, time_zone, day, start, end in rows:
+        zones[pk] = time_zone
+        hours.setdefault(pk, [])
+        if day is not None:
+            hours[pk].append((day, start, end))
+    holidays: dict[int, list[datetime.date]] = {pk: [] for pk in zones}
+    if any(hours.values()):
+        for calendar_id, day in Holiday.objects.values_list("calendar_id", "date"):
+            if calendar_id in holidays:
+                holidays[calendar_id].append(day)
+    # A calendar without working hours runs round the clock: holidays do not pause it.
+    return {
+        pk: Calendar.build(
+            time_zone=zones[pk], hours=hours[pk], holidays=holidays[pk] if hours[pk] else ()
+        )
+        for pk in zones
+    }
 
 
 class Calendars:
-    """Loads each calendar once for the duration of one engine call or one scan."""
+    """The business calendars one engine call, one request or one scan works with. They come
+    from the process's configuration cache, read at most once per instance: a new ticket's
+    clocks and its answer read no calendar rows."""
 
     def __init__(self) -> None:
-        self._loaded: dict[int | None, Calendar] = {}
+        self._known: dict[int, Calendar] | None = None
+
+    def _calendars(self) -> dict[int, Calendar]:
+        if self._known is None:
+            self._known = configcache.get("servicedesk.calendars", _all_calendars)
+        return self._known
 
     def preload(self, calendar_ids: Iterable[int | None]) -> None:
-        """Load many calendars in two queries (a page of clocks on several calendars)."""
-        wanted = {i for i in calendar_ids if i is not None and i not in self._loaded}
-        if not wanted:
-            return
-        rows = (
-            BusinessCalendar.objects.filter(pk__in=wanted)
-            .order_by()
-            .values_list("pk", "time_zone", "hours__weekday", "hours__start", "hours__end")
-        )
-        zones: dict[int, str] = {}
-        hours: dict[int, list[Any]] = {}
-        for pk, time_zone, day, start, end in rows:
-            zones[pk] = time_zone
-            hours.setdefault(pk, [])
-            if day is not None:
-                hours[pk].append((day, start, end))
-        holidays: dict[int, list[datetime.date]] = {pk: [] for pk in zones}
-        with_hours = [pk for pk, h in hours.items() if h]
-        if with_hours:
-            days = Holiday.objects.filter(calendar_id__in=with_hours).values_list(
-                "calendar_id", "date"
-            )
-            for calendar_id, day in days:
-                holidays[calendar_id].append(day)
-        for pk in wanted:
-            if pk not in zones:
-                self._loaded[pk] = AROUND_THE_CLOCK
-            else:
-                self._loaded[pk] = Calendar.build(
-                    time_zone=zones[pk], hours=hours[pk], holidays=holidays[pk]
-                )
+        """Read the calendars now when ``calendar_ids`` names any (a page of clocks)."""
+        if any(i is not None for i in calendar_ids):
+            self._calendars()
 
     def preload_for(self, clocks: Iterable[SLAClock]) -> None:
         self.preload(c.policy.calendar_id for c in clocks if c.policy_id and c.policy)
 
     def get(self, calendar_id: int | None) -> Calendar:
-        if calendar_id not in self._loaded:
-            self._loaded[calendar_id] = load_calendar(calendar_id)
-        return self._loaded[calendar_id]
+        """No calendar, or one deleted since, means round the clock (UTC)."""
+        if calendar_id is None:
+            return AROUND_THE_CLOCK
+        return self._calendars().get(calendar_id, AROUND_THE_CLOCK)
 
     def of(self, clock: SLAClock) -> Calendar:
         policy = clock.policy if clock.policy_id else None

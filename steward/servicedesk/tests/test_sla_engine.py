@@ -317,3 +317,39 @@ def test_live_state_of_a_ticket_costs_a_fixed_number_of_queries(world, clock):
     # with hours; its days
     assert len(ctx.captured_queries) == 4
     assert state["ola"].elapsed_seconds == state["resolution"].elapsed_seconds == 1 * H
+
+
+def test_calendars_come_from_the_process_cache_and_follow_their_changes(
+    world, clock, django_capture_on_commit_callbacks
+):
+    """A new ticket's clocks read no calendar rows once the process holds them; a holiday
+    added one by one (signals) or imported from iCalendar (bulk) moves the next due time."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from steward.core import configcache
+    from steward.core.permissions import Role
+    from steward.core.testing import make_user
+    from steward.servicedesk.models import Holiday
+    from steward.servicedesk.sla.services import holidays_import
+
+    manager = make_user(Role.ADMIN, username="calendar_admin")
+    configcache.reset()  # the world as committed: the cache is live
+    wednesday_4pm = b(12, 2, 16)  # 1 h of Wednesday's hours left, a 4 h response target
+    assert open_ticket(world, clock, wednesday_4pm).response_due == b(12, 3, 11)
+    with CaptureQueriesContext(connection) as ctx:
+        assert open_ticket(world, clock, wednesday_4pm).response_due == b(12, 3, 11)
+    tables = ("servicedesk_businesscalendar", "servicedesk_holiday")
+    assert not [q for q in ctx.captured_queries if any(t in q["sql"] for t in tables)]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        Holiday.objects.create(calendar=world.office, date=b(12, 3).date(), name="Closed")
+    assert open_ticket(world, clock, wednesday_4pm).response_due == b(12, 4, 11)
+
+    ics = (
+        b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\nBEGIN:VEVENT\r\n"
+        b"DTSTART;VALUE=DATE:20261204\r\nSUMMARY:Bridge day\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        assert holidays_import(calendar=world.office, data=ics, actor=manager).created
+    assert open_ticket(world, clock, wednesday_4pm).response_due == b(12, 7, 11)  # Monday
