@@ -30,19 +30,27 @@ class StewardViewSet(viewsets.ModelViewSet):  # type: ignore[type-arg]
 
     def get_queryset(self) -> QuerySet[Any]:
         qs = super().get_queryset()
-        if self.list_select_related:
-            qs = qs.select_related(*self.list_select_related)
-        if self.list_prefetch_related:
-            qs = qs.prefetch_related(*self.list_prefetch_related)
+        if self.action != "list":  # a list joins its related rows after its filters
+            qs = self.with_related(qs)
         return permissions.restrict(qs, self.request.user, "view")
+
+    def with_related(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        """``list_select_related`` and ``list_prefetch_related`` applied to ``queryset``."""
+        if self.list_select_related:
+            queryset = queryset.select_related(*self.list_select_related)
+        if self.list_prefetch_related:
+            queryset = queryset.prefetch_related(*self.list_prefetch_related)
+        return queryset
 
     def filter_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
         """List filters narrow lists only. DRF also runs them on detail, update and delete,
         building a filter form per request for nothing; rows are already narrowed by
-        ``restrict`` in ``get_queryset``."""
+        ``restrict`` in ``get_queryset``. A list's related rows are joined after its
+        filters: each filter clones the queryset, and Django deep-copies the tree of
+        ``select_related`` at every clone (a third of a ticket page's cloning)."""
         if self.action != "list":
             return queryset
-        return super().filter_queryset(queryset)
+        return self.with_related(super().filter_queryset(queryset))
 
     # Adapters to services: the only write paths.
     def create_object(self, data: dict[str, Any]) -> Model:
